@@ -1,0 +1,39 @@
+# DPA Graph — the two commands of the README, and the pieces they are made of.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STORE  ?= var/store
+SHARED ?= ../shared
+
+.PHONY: demo test env lint score pytest clean
+
+## demo: create the environment, ingest the bundled sample corpus, answer the competency questions
+demo: env
+	$(BIN)/dpagraph ingest examples/dpas --store $(STORE)
+	$(BIN)/dpagraph ask --all --store $(STORE)
+
+## test: the whole test suite (lint, unit and integration tests, extraction quality gate)
+test: env lint pytest score
+
+env: $(BIN)/.installed
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+lint: env
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+pytest: env
+	$(BIN)/pytest -q
+
+score: env
+	$(BIN)/python tools/score_gate.py $(SHARED)/corpus/seeds $(SHARED)/gold --name seeds
+	$(BIN)/python tools/score_gate.py examples/dpas examples/gold --name sample-corpus
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,153 @@
+"""A read document: normalised line-structured text, its lines and its sections.
+
+Readers (`graph.readers`) produce the text; everything downstream addresses it by character
+offsets, so `Document.text` is never changed after construction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from graph.model import Span
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 0-based
+    start: int
+    end: int  # exclusive, without the newline
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the text up to the next heading of the same or a higher level."""
+
+    title: str
+    level: int  # 0 = annex ("Anlage 2"), 1 = top clause ("§ 7", "9.", "# x"), larger = deeper
+    heading: Line
+    start: int  # offset of the heading line
+    end: int  # offset where the section ends
+    body_start: int  # offset just after the heading line
+
+
+# Headings: markdown, "§ 7 Title", "7. Title", "7.1 Title", "Anlage 2 – Title", "Annex 3", "IV. Title".
+_MD = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_ANNEX = re.compile(
+    r"^(?:\*\*)?(?:anlage|anhang|annex|appendix|schedule|exhibit|attachment|beilage)\b[\s.:–\-]*"
+    r"(?:[0-9IVX]+[a-z]?\b|[A-Z]\b)?[\s.:–\-]*(.*)$",
+    re.IGNORECASE,
+)
+_PARAGRAPH = re.compile(r"^(?:§|Art\.?|Artikel|Article|Clause|Ziffer|Section)\s*\d+[a-z]?\b\.?\s*(.*)$", re.IGNORECASE)
+_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\)?\s+(\S.*)$")
+_ROMAN = re.compile(r"^([IVX]{1,5})\.\s+(\S.*)$")
+_TITLE_MAX = 90
+
+
+def _heading(line: str) -> tuple[int, str] | None:
+    """Return (level, title) when the line reads as a heading, else None."""
+    s = line.strip().strip("*").strip()
+    if not s or len(s) > 160:
+        return None
+    m = _MD.match(s)
+    if m:
+        return len(m.group(1)), m.group(2).strip("* ")
+    m = _ANNEX.match(s)
+    # "Anlage 1 ist Bestandteil dieses Vertrages." is a sentence, not a heading.
+    is_sentence = len(s) >= 40 and re.search(r"\b(ist|sind|is|are|wird|werden|gilt|enthält)\b", s, re.IGNORECASE)
+    if m and len(s) <= _TITLE_MAX + 30 and not s.endswith((",", ";")) and not is_sentence:
+        return 0, s
+    m = _PARAGRAPH.match(s)
+    if (
+        m
+        and len(s) <= _TITLE_MAX
+        and not s.endswith((".", ",", ";"))
+        or (m and s.startswith("§") and len(s) <= _TITLE_MAX)
+    ):
+        return 1, s
+    m = _NUMBERED.match(s)
+    if m:
+        rest = m.group(2)
+        if len(rest) <= _TITLE_MAX and not rest.endswith((".", ",", ";", ":")) and rest[:1].isupper():
+            return 1 + m.group(1).count("."), s
+        return None
+    m = _ROMAN.match(s)
+    if m and len(m.group(2)) <= _TITLE_MAX and not s.endswith((".", ",", ";")):
+        return 2, s
+    return None
+
+
+@dataclass
+class Document:
+    """Normalised text of one input file, addressed by character offsets."""
+
+    name: str  # file stem
+    text: str
+    source: str = ""  # path as given
+    sha256: str = ""  # of the raw bytes
+    media_type: str = "text/plain"
+    warnings: list[str] = field(default_factory=list)
+
+    @cached_property
+    def lines(self) -> list[Line]:
+        out, pos = [], 0
+        for i, raw in enumerate(self.text.split("\n")):
+            out.append(Line(i, pos, pos + len(raw), raw))
+            pos += len(raw) + 1
+        return out
+
+    @cached_property
+    def sections(self) -> list[Section]:
+        heads = []
+        for line in self.lines:
+            h = _heading(line.text)
+            if h:
+                heads.append((line, h[0], h[1]))
+        out = []
+        for i, (line, level, title) in enumerate(heads):
+            end = len(self.text)
+            for later, later_level, _ in heads[i + 1 :]:
+                if later_level <= level:
+                    end = later.start
+                    break
+            out.append(Section(title, level, line, line.start, end, min(line.end + 1, len(self.text))))
+        return out
+
+    def span(self, start: int, end: int) -> Span:
+        """A Span with surrounding whitespace trimmed, so quotes read cleanly."""
+        while start < end and self.text[start].isspace():
+            start += 1
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        return Span(start, end, self.text[start:end])
+
+    def line_at(self, offset: int) -> Line:
+        lo, hi = 0, len(self.lines) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.lines[mid].start <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return self.lines[lo]
+
+    def lines_between(self, start: int, end: int) -> list[Line]:
+        return [ln for ln in self.lines if ln.end >= start and ln.start < end]
+
+    def section_at(self, offset: int) -> Section | None:
+        """The innermost section containing the offset."""
+        best = None
+        for s in self.sections:
+            if s.start <= offset < s.end and (best is None or s.level >= best.level):
+                best = s
+        return best

@@ -1,0 +1,113 @@
+"""Typed records passed between the extractor, the exporter and the graph builder.
+
+Every fact carries a `Span`: the quoted text and its character offsets in `Document.text`,
+so each triple in the graph can point back to the sentence it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MECHANISM_CODES = ("SCC", "DPF", "ADEQUACY", "BCR", "DEROGATION")
+SCOPES = ("entry", "footnote", "document")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A quoted passage: `text == document.text[start:end]`."""
+
+    start: int
+    end: int
+    text: str
+
+    def to_json(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Mechanism:
+    """A third-country transfer tool and where the document ties it to an entry."""
+
+    code: str  # one of MECHANISM_CODES
+    scope: str  # one of SCOPES
+    evidence: Span | None = None
+
+
+@dataclass
+class Processor:
+    name: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2
+    service: str | None = None
+    evidence: Span | None = None  # where the name was found
+    service_evidence: Span | None = None
+    country_evidence: Span | None = None
+
+
+@dataclass
+class SubprocessorEntry:
+    """One legal entity in the sub-processor list(s); repeated listings are merged."""
+
+    name: str  # the legal entity as written
+    seat_country: str | None = None
+    processing_countries: list[str] = field(default_factory=list)  # ISO codes, "EU" for EU/EEA
+    mechanisms: list[Mechanism] = field(default_factory=list)
+    purpose: str | None = None
+    service: str | None = None  # product or service heading when it differs from the entity
+    evidence: Span | None = None  # the entry's text (row, block, item or sentence)
+    layout: str | None = None  # table | key-value | bullets | prose
+    extra_evidence: list[Span] = field(default_factory=list)  # further listings merged in
+
+    @property
+    def mechanism_scope(self) -> str:
+        scopes = {m.scope for m in self.mechanisms}
+        for scope in SCOPES:
+            if scope in scopes:
+                return scope
+        return "none"
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """A listed data category or data-subject category, mapped to a vocabulary concept."""
+
+    label: str  # as written, bullet and whitespace removed
+    concept: str | None  # IRI of the SKOS concept, or None when nothing matched
+    evidence: Span | None = None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A scalar clause fact (hours, days, law, yes/no) with the phrase that states it."""
+
+    value: object
+    evidence: Span | None = None
+
+
+@dataclass(frozen=True)
+class ClauseFinding:
+    """Presence of one requirement of the catalogue (R01–R32) in the text."""
+
+    requirement: str  # e.g. "R10"
+    present: bool
+    evidence: Span | None = None
+
+
+@dataclass
+class ExtractionRecord:
+    document: str  # file stem
+    language: str  # "de" | "en"
+    source: str = ""  # path as given
+    sha256: str = ""  # of the raw file bytes
+    processor: Processor = field(default_factory=Processor)
+    subprocessors: list[SubprocessorEntry] = field(default_factory=list)
+    transfer_mechanisms_document: list[Mechanism] = field(default_factory=list)
+    data_categories: list[ListItem] = field(default_factory=list)
+    data_subjects: list[ListItem] = field(default_factory=list)
+    special_categories_processed: Fact | None = None
+    breach_notification_hours: Fact | None = None
+    breach_notification_text: Fact | None = None
+    subprocessor_objection_days: Fact | None = None
+    governing_law: Fact | None = None
+    document_date: Fact | None = None  # ISO date or version date, when stated
+    clauses: list[ClauseFinding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,26 @@
+"""Shared fixtures: paths to the seeds and gold files beside the clone, and to the sample corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "corpus" / "seeds"
+SEED_GOLD = SHARED / "gold"
+SAMPLES = ROOT / "examples" / "dpas"
+SAMPLE_GOLD = ROOT / "examples" / "gold"
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    if not SEEDS.is_dir():
+        pytest.fail(f"seed corpus not found at {SEEDS}: CI and developers keep ../shared beside the clone")
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def seed_gold_dir() -> Path:
+    return SEED_GOLD
