@@ -1,0 +1,469 @@
+"""The `dpagraph` command: extract | ingest | query | stats | ask.
+
+One bad file never stops a batch: it gets one line on stderr naming it, the others go on, and the
+exit code tells whether anything failed (0 all good, 1 a file or a query failed, 2 usage error).
+The extractor is imported only by `extract` and `ingest`, so querying works without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jsonschema
+import pyoxigraph as ox
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from graph.build import PREFIXES, build_graph, third_countries
+from graph.errors import InputError
+from graph.export import write_json
+from graph.readers import supported_suffixes
+from graph.store import DPAStore
+from service import questions
+
+FORMATS = ("table", "csv", "json")
+
+
+def _extractor() -> Callable:
+    from graph.extract.pipeline import extract_path
+
+    return extract_path
+
+
+def _extractor_version() -> str:
+    try:
+        from graph.extract.pipeline import EXTRACTOR_VERSION
+    except ImportError:
+        return "unknown"
+    return EXTRACTOR_VERSION
+
+
+def _err() -> Console:
+    return Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+def _error(message: str, console: Console | None = None) -> None:
+    """One line on stderr, whatever the message holds."""
+    (console or _err()).print("error: " + " ".join(message.split()), markup=False)
+
+
+def _warning(message: str, console: Console | None = None) -> None:
+    (console or _err()).print("warning: " + " ".join(message.split()), markup=False)
+
+
+def default_store() -> Path:
+    return Path(os.environ.get("DPAGRAPH_STORE") or "var/store")
+
+
+# --- inputs --------------------------------------------------------------------------------------
+
+
+def collect_inputs(paths: list[str]) -> tuple[list[Path], list[str]]:
+    """Files as given, folders searched recursively for supported suffixes (sorted); plus errors."""
+    suffixes = set(supported_suffixes())
+    files: list[Path] = []
+    errors: list[str] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in suffixes)
+            if not found:
+                errors.append(f"{path}: no supported files ({', '.join(sorted(suffixes))}) in this folder")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            errors.append(f"{path}: no such file or directory")
+    return files, errors
+
+
+def _duplicate(path: Path, seen: dict[str, Path]) -> str | None:
+    """Two inputs with one stem would share a document IRI and an output file: refuse the second."""
+    if path.stem in seen and seen[path.stem] != path:
+        return f"{path}: another input has the same document name {path.stem!r} ({seen[path.stem]}); skipped"
+    seen[path.stem] = path
+    return None
+
+
+# --- extract -------------------------------------------------------------------------------------
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    files, errors = collect_inputs(args.paths)
+    for message in errors:
+        _error(message)
+    failed = bool(errors)
+    try:
+        extract = _extractor()
+    except ImportError as exc:
+        _error(f"the extractor is not available: {exc}")
+        return 1
+    seen: dict[str, Path] = {}
+    for path in files:
+        dup = _duplicate(path, seen)
+        if dup:
+            _error(dup)
+            failed = True
+            continue
+        try:
+            record, _doc = extract(path)
+            out = write_json(record, args.json)
+        except InputError as exc:
+            _error(str(exc))
+            failed = True
+        except jsonschema.ValidationError as exc:
+            _error(f"{path}: record does not follow the schema: {exc.message}")
+            failed = True
+        except Exception as exc:  # a bug on one file must not stop the batch
+            _error(f"{path}: internal error: {type(exc).__name__}: {exc}")
+            failed = True
+        else:
+            if not record.subprocessors:
+                _warning(f"{path}: no sub-processor list found")
+            print(f"{path} -> {out}")
+    return 1 if failed else 0
+
+
+# --- ingest --------------------------------------------------------------------------------------
+
+
+@dataclass
+class IngestRow:
+    document: str
+    processor: str = ""
+    subprocessors: int | None = None
+    third_country: int | None = None
+    status: str = ""
+    failed: bool = False
+
+
+def _ingest_one(store: DPAStore, path: Path, extract: Callable, version: str, force: bool) -> IngestRow:
+    row = IngestRow(path.stem)
+    try:
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise InputError(path, f"cannot read file: {exc.strerror or exc}") from exc
+    if not force and store.is_current(path.stem, sha, version):
+        info = store.summary(path.stem)
+        row.processor = info["processor"] or ""
+        row.subprocessors, row.third_country = info["subprocessors"], info["third_country"]
+        row.status = "unchanged"
+        return row
+    record, doc = extract(path)
+    graph = build_graph(record, doc.text, media_type=doc.media_type, extractor_version=version)
+    result = store.put(record, graph, force=force)
+    row.processor = record.processor.name or ""
+    row.subprocessors = len(record.subprocessors)
+    row.third_country = sum(1 for e in record.subprocessors if third_countries(e))
+    row.status = result.status
+    return row
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    files, errors = collect_inputs(args.paths)
+    err = _err()
+    for message in errors:
+        _error(message, err)
+    try:
+        extract = _extractor()
+    except ImportError as exc:
+        _error(f"the extractor is not available: {exc}", err)
+        return 1
+    store = _open_store(args.store, create=True)
+    if store is None:
+        return 1
+    version = _extractor_version()
+    rows: list[IngestRow] = []
+    seen: dict[str, Path] = {}
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with store, Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("ingesting", total=len(files))
+        for path in files:
+            progress.update(task, description=path.name)
+            message = _duplicate(path, seen)
+            if message is None:
+                try:
+                    row = _ingest_one(store, path, extract, version, args.force)
+                except InputError as exc:
+                    message = str(exc)
+                except Exception as exc:  # a bug on one file must not stop the batch
+                    message = f"{path}: internal error: {type(exc).__name__}: {exc}"
+            if message is not None:
+                _error(message, progress.console)
+                row = IngestRow(path.stem, status="error: " + message.removeprefix(f"{path}: "), failed=True)
+            elif row.subprocessors == 0 and row.status != "unchanged":
+                _warning(f"{path}: no sub-processor list found; ingested without sub-processors", progress.console)
+            rows.append(row)
+            progress.advance(task)
+    _ingest_table(rows)
+    return 1 if errors or any(r.failed for r in rows) else 0
+
+
+def _ingest_table(rows: list[IngestRow]) -> None:
+    table = Table(title="Ingest summary")
+    for name, justify in [
+        ("document", "left"),
+        ("processor", "left"),
+        ("sub-processors", "right"),
+        ("third-country transfers", "right"),
+        ("status", "left"),
+    ]:
+        table.add_column(name, justify=justify, overflow="fold")
+    for r in rows:
+        count = "" if r.subprocessors is None else str(r.subprocessors)
+        third = "" if r.third_country is None else str(r.third_country)
+        table.add_row(r.document, r.processor, count, third, r.status)
+    console = Console()
+    console.print(table)
+    totals: dict[str, int] = {}
+    for r in rows:
+        key = "failed" if r.failed else r.status
+        totals[key] = totals.get(key, 0) + 1
+    console.print(", ".join(f"{n} {k}" for k, n in totals.items()) or "no files", markup=False)
+
+
+# --- query, stats, ask ---------------------------------------------------------------------------
+
+
+def _open_store(path: Path | None, create: bool) -> DPAStore | None:
+    path = path or default_store()
+    if not create and not path.is_dir():
+        _error(f"no store at {path}; run `dpagraph ingest PATH --store {path}` first")
+        return None
+    try:
+        return DPAStore(path)
+    except OSError as exc:
+        hint = " (in use by another dpagraph process?)" if "lock" in str(exc).lower() else ""
+        _error(f"cannot open the store at {path}{hint}: {exc}")
+    except ValueError as exc:  # a broken ontology file: the message names it
+        _error(f"cannot open the store at {path}: {exc}")
+    return None
+
+
+def _read_query(text: str) -> str:
+    """A file name (if such a file exists) or the query itself."""
+    try:
+        path = Path(text)
+        if len(text) < 1024 and "\n" not in text and path.is_file():
+            return path.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    return text
+
+
+def _short(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, ns in PREFIXES.items():
+            if term.value.startswith(ns):
+                return f"{prefix}:{term.value[len(ns) :]}"
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def print_result(result, fmt: str, title: str | None = None) -> None:
+    """SELECT → table / SPARQL CSV / SPARQL JSON; ASK → true/false; CONSTRUCT → N-Triples."""
+    if isinstance(result, ox.QueryBoolean):
+        if fmt == "json":
+            sys.stdout.write(result.serialize(format=ox.QueryResultsFormat.JSON).decode() + "\n")
+        else:
+            print("true" if bool(result) else "false")
+        return
+    if isinstance(result, ox.QueryTriples):
+        sys.stdout.write(result.serialize(format=ox.RdfFormat.N_TRIPLES).decode())
+        return
+    if fmt == "csv":
+        sys.stdout.write(result.serialize(format=ox.QueryResultsFormat.CSV).decode())
+        return
+    if fmt == "json":
+        sys.stdout.write(result.serialize(format=ox.QueryResultsFormat.JSON).decode() + "\n")
+        return
+    variables = [v.value for v in result.variables]
+    table = Table(title=title, title_justify="left")
+    for v in variables:
+        table.add_column(v, overflow="fold")
+    count = 0
+    for solution in result:
+        table.add_row(*(_short(solution[v]) for v in variables))
+        count += 1
+    console = Console()
+    console.print(table)
+    console.print(f"{count} row{'s' if count != 1 else ''}", markup=False)
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    store = _open_store(args.store, create=False)
+    if store is None:
+        return 1
+    with store:
+        try:
+            result = store.query(_read_query(args.sparql))
+        except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
+            _error(f"query failed: {exc}")
+            return 1
+        print_result(result, args.format)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    store = _open_store(args.store, create=False)
+    if store is None:
+        return 1
+    with store:
+        stats = store.stats()
+    table = Table(title=f"Store {args.store or default_store()}")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    labels = {
+        "documents": "documents",
+        "organisations": "organisations",
+        "engagements": "sub-processor engagements",
+        "third_country_engagements": "third-country engagements",
+        "triples": "triples (all graphs)",
+        "reference_triples": "triples (reference data)",
+    }
+    for key, label in labels.items():
+        table.add_row(label, str(stats[key]))
+    for code, n in stats["mechanisms"].items():
+        table.add_row(f"mechanism {code}", str(n))
+    Console().print(table)
+    return 0
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise questions.QuestionError(f"--param needs key=value, got {pair!r}")
+        out[key.strip()] = value
+    return out
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    try:
+        catalogue = questions.catalogue()
+        params = _params(args.param)
+    except questions.QuestionError as exc:
+        _error(str(exc))
+        return 2
+    if args.name is None and not args.all:
+        _list_questions(catalogue)
+        return 0
+    names = list(catalogue) if args.all else [args.name]
+    if args.all:
+        declared = {p.name for q in catalogue.values() for p in q.params}
+        unknown = sorted(set(params) - declared)
+        if unknown:
+            _error(f"no question has the parameter {', '.join(unknown)}")
+            return 2
+    elif args.name not in catalogue:
+        _error(f"no question {args.name!r}; known: {', '.join(catalogue)}")
+        return 2
+    store = _open_store(args.store, create=False)
+    if store is None:
+        return 1
+    combined: dict[str, object] = {}
+    with store:
+        for name in names:
+            q = catalogue[name]
+            mine = {k: v for k, v in params.items() if k in {p.name for p in q.params}} if args.all else params
+            try:
+                result = questions.run(store, name, mine)
+            except questions.QuestionError as exc:
+                _error(str(exc))
+                return 2
+            if args.format == "json" and args.all:
+                combined[name] = json.loads(result.serialize(format=ox.QueryResultsFormat.JSON))
+                continue
+            if args.all or args.format == "table":
+                _question_header(q, args.format)
+            print_result(result, args.format, title=None)
+    if combined:
+        print(json.dumps(combined, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _question_header(q: questions.Question, fmt: str) -> None:
+    if fmt == "table":
+        console = Console()
+        console.rule(q.title)
+        if q.description:
+            console.print(q.description, markup=False, highlight=False)
+    else:
+        print(f"# {q.title}")
+
+
+def _list_questions(catalogue: dict[str, questions.Question]) -> None:
+    table = Table(title="Competency questions (dpagraph ask NAME, or --all)")
+    table.add_column("name", no_wrap=True)
+    table.add_column("question", overflow="fold")
+    table.add_column("parameters", overflow="fold")
+    for q in catalogue.values():
+        params = ", ".join(f"{p.name}={p.default}" for p in q.params)
+        table.add_row(q.name, f"{q.title}\n{q.description}" if q.description else q.title, params)
+    Console().print(table)
+
+
+# --- argument parsing ----------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dpagraph", description="Knowledge graph of GDPR data processing agreements (DPV 2.3)."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def store_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--store", type=Path, default=None, help="store directory (default: $DPAGRAPH_STORE or var/store)"
+        )
+
+    p = sub.add_parser("extract", help="extract one JSON record per document")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="file or folder (searched recursively)")
+    p.add_argument("--json", required=True, type=Path, metavar="OUTDIR", help="where to write <stem>.json")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("ingest", help="extract documents and store their graphs")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="file or folder (searched recursively)")
+    p.add_argument("--force", action="store_true", help="re-extract files even when unchanged")
+    store_option(p)
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("query", help="run a SPARQL query (text or .rq file) on the store")
+    p.add_argument("sparql", metavar="SPARQL|FILE")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    store_option(p)
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("stats", help="counts of documents, organisations, engagements, triples")
+    store_option(p)
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("ask", help="answer the competency questions (no NAME: list them)")
+    p.add_argument("name", nargs="?", metavar="NAME")
+    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--all", action="store_true", help="answer every question")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    store_option(p)
+    p.set_defaults(func=cmd_ask)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

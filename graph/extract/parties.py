@@ -1,0 +1,506 @@
+"""The processor party: its name as written, its seat country and its service.
+
+Sources, most reliable first:
+  1. the party block: a role label with the name below it ("Auftragsverarbeiter:" / "Processor:"),
+     or a name-and-address block followed by a role marker ("– nachstehend „Auftragnehmer“ –");
+  2. an inline definition: "Acme GmbH (nachfolgend „Auftragnehmer“)", "Der Auftragnehmer (Acme GmbH)",
+     "between Customer and Acme Ltd ("Processor")", or
+     the SCC Annex I.A key-value block whose "Role:" is processor;
+  3. a short-name definition beside the customer: 'between Acme Inc. ("Acme") and … ("Customer")',
+     or a first-person one: 'Acme B.V., … ("Acme", "we", "us")';
+  4. a brand sentence: "X, eine Marke der Acme GmbH";
+  5. a copyright footer: "© 2025 Acme".
+The controller's block is never used (the first role word of a marker decides whose block it
+is), party labels inside sub-processor or TOM sections are ignored, and the country comes only
+from the processor's own address lines, cut before any DPO or register line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from graph.document import Document
+from graph.extract.clause_cues import anchored, cue
+from graph.extract.language import detect_language
+from graph.extract.places import address_country
+from graph.extract.sentences import BULLET, TABLE, clean_text, heading_lines, in_section, sentences
+from graph.model import Processor, Span
+
+_QUOTES = "„“”\"'‘’«»‚"
+_MAX_NAME = 120
+_MAX_BLOCK_LINES = 8
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    name: str
+    start: int  # offsets of the name in Document.text
+    end: int
+    rank: int  # 0 party block, 1 definition, 2 short-name definition, 3 brand, 4 footer
+    address: tuple[int, int] | None = None  # offsets of the processor's own address lines
+
+
+def find_processor(doc: Document) -> Processor:
+    """The processor as named in the text, with country (from its address) and service."""
+    clean = clean_text(doc.text)
+    candidates = _label_blocks(doc, clean) + _marker_blocks(doc, clean) + _inline(doc, clean)
+    candidates += _role_fields(doc, clean) + _brands(clean) + _footers(clean)
+    out = Processor()
+    if candidates:
+        best = min(candidates, key=lambda c: (c.rank, c.start))
+        out.name = best.name
+        out.evidence = doc.span(best.start, best.end)
+        if best.address:
+            default = "DE" if detect_language(doc.text) == "de" else None
+            code = address_country(clean[best.address[0] : best.address[1]], default=default)
+            if code:
+                out.country = code
+                out.country_evidence = doc.span(*best.address)
+    service = find_service(doc)
+    if service:
+        out.service, out.service_evidence = service.text.strip(_QUOTES + " "), service
+    return out
+
+
+# --- 1. party blocks ----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _label_re() -> re.Pattern:
+    """A line that is only a processor label, optionally with the name after a colon."""
+    role = anchored("processor-role").pattern
+    article = anchored("article").pattern
+    return re.compile(
+        rf"^(?:{article})?\s*(?P<role>{role})\s*(?:\([^)]*\))?\s*(?::\s*(?P<rest>\S.*)?)?$", re.IGNORECASE
+    )
+
+
+def _label_blocks(doc: Document, clean: str) -> list[_Candidate]:
+    """'Auftragsverarbeiter (Auftragnehmer):' followed by the name (same line or next line)."""
+    out = []
+    lines = doc.lines
+    for i in _party_region(doc):
+        text = _strip_line(clean[lines[i].start : lines[i].end])
+        m = _label_re().match(text)
+        label = text[: m.start("rest")] if m and m.group("rest") else text
+        if not m or len(label) > 90 or _first_role(label) != "processor":
+            continue
+        if m.group("rest") and not text.rstrip().endswith(":"):
+            rest = m.group("rest")
+            start = lines[i].start + clean[lines[i].start : lines[i].end].index(rest)
+            start, end = _strip_connector(clean, start, lines[i].end)
+            cand = _name_candidate(clean, start, _cut_address(clean, start, end), 0)
+            if cand:
+                out.append(_with_address(cand, (cand.end, lines[i].end)))
+            continue
+        j = _next_nonblank(doc, i + 1)
+        if j is None or not _looks_like_name(clean[lines[j].start : lines[j].end]):
+            continue
+        start, end = _strip_connector(clean, lines[j].start, lines[j].end)
+        cand = _name_candidate(clean, start, _cut_address(clean, start, end), 0)
+        if cand:
+            end = _address_end(doc, clean, j + 1)
+            out.append(_with_address(cand, (cand.end, end) if end > cand.end else None))
+    return out
+
+
+def _marker_blocks(doc: Document, clean: str) -> list[_Candidate]:
+    """A name-and-address block, then a line like '(im Folgenden „Auftragnehmer“)'."""
+    out = []
+    lines = doc.lines
+    for i in _party_region(doc):
+        text = _leading_marker(_strip_line(clean[lines[i].start : lines[i].end]))
+        if not text or _first_role(text) != "processor":
+            continue
+        block = _block_above(doc, clean, i)
+        if not block:
+            continue
+        first = block[0]
+        start, end = _strip_connector(clean, lines[first].start, lines[first].end)
+        cand = _name_candidate(clean, start, _cut_address(clean, start, end), 0)
+        if cand:
+            addr_end = _address_end(doc, clean, first + 1, stop=i)
+            out.append(_with_address(cand, (cand.end, addr_end) if addr_end > cand.end else None))
+    return out
+
+
+def _party_region(doc: Document) -> list[int]:
+    """Line numbers where party blocks may stand: the top of the document (about a third),
+    outside sub-processor lists and TOM annexes (their 'Anbieter:' lines are other companies)."""
+    limit = min(max(80, len(doc.lines) // 3), len(doc.lines))
+    other = (cue("clause-subprocessor"), cue("tom-heading"))
+    return [i for i in range(limit) if not any(in_section(doc, doc.lines[i].start, c) for c in other)]
+
+
+def _leading_marker(text: str) -> str | None:
+    """The role marker a line consists of or starts with: '(nachfolgend „Auftragsverarbeiter“) geschlossen.'"""
+    if _is_marker(text):
+        return text
+    m = re.match(r"^\(([^()]{2,100})\)", text)
+    if m and _is_marker(m.group(0)):
+        return m.group(0)
+    return None
+
+
+def _is_marker(text: str) -> bool:
+    """True for a short line that only designates a role: '– nachstehend „Auftragnehmer“ –'."""
+    if not text or len(text) > 120:
+        return False
+    if not re.match(r"^[\s(\[–—-]", text + " ") and not cue("role-designation").search(text):
+        return False
+    rest = cue("role-designation").sub(" ", text)
+    rest = cue("processor-role").sub(" ", rest)
+    rest = cue("controller-role").sub(" ", rest)
+    words = re.findall(r"[^\W\d_]+", rest)
+    filler = anchored("designation-filler")
+    return all(filler.fullmatch(w) for w in words) and bool(cue("processor-role").search(text))
+
+
+def _first_role(text: str) -> str | None:
+    """'processor' or 'controller': which role word comes first in the text."""
+    p = cue("processor-role").search(text)
+    c = cue("controller-role").search(text)
+    if p and (not c or p.start() < c.start()):
+        return "processor"
+    return "controller" if c else None
+
+
+def _block_above(doc: Document, clean: str, marker: int) -> list[int]:
+    """Line numbers of the name-and-address block right above a marker line."""
+    lines = doc.lines
+    heads = heading_lines(doc)
+    i = marker - 1
+    while i >= 0 and not clean[lines[i].start : lines[i].end].strip():
+        i -= 1
+    block: list[int] = []
+    while i >= 0 and len(block) < _MAX_BLOCK_LINES:
+        text = _strip_line(clean[lines[i].start : lines[i].end])
+        if not text or i in heads or TABLE.match(text) or _is_marker(text):
+            break
+        if cue("party-separator").search(text):
+            break
+        block.append(i)
+        i -= 1
+    return list(reversed(block))
+
+
+def _address_end(doc: Document, clean: str, first: int, stop: int | None = None) -> int:
+    """End offset of the address lines from `first`: up to a blank line, a marker, the DPO, …"""
+    lines = doc.lines
+    end = lines[first - 1].end if first > 0 else 0
+    limit = min(stop if stop is not None else len(lines), first + _MAX_BLOCK_LINES, len(lines))
+    for k in range(first, limit):
+        text = _strip_line(clean[lines[k].start : lines[k].end])
+        if not text or _is_marker(text) or cue("party-block-end").search(text) or _label_re().match(text):
+            break
+        end = lines[k].end
+    return end
+
+
+def _next_nonblank(doc: Document, i: int) -> int | None:
+    while i < len(doc.lines) and not doc.lines[i].text.strip():
+        i += 1
+    return i if i < len(doc.lines) else None
+
+
+def _looks_like_name(text: str) -> bool:
+    text = _strip_line(clean_text(text))
+    if not text or len(text) > _MAX_NAME or text.endswith((":", ";")):
+        return False
+    if cue("party-separator").search(text) or _is_marker(text):
+        return False
+    return text[0].isupper() or text[0].isdigit() or bool(anchored("party-legal-form").search(text))
+
+
+# --- 2. inline definitions ----------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _role_then_name() -> re.Pattern:
+    """'Der Auftragnehmer (Acme GmbH)': a role word followed by a bracketed name."""
+    role = anchored("processor-role").pattern
+    article = anchored("article").pattern
+    return re.compile(rf"{article}\s+{role}\s*\(\s*([^()\n]{{2,80}}?)\s*\)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _designation() -> re.Pattern:
+    """A bracketed or dashed role designation inside a sentence: '(nachfolgend „Auftragnehmer“)'."""
+    return re.compile(r"\(([^()\n]{2,100})\)|[–—]\s([^–—\n]{2,100})\s[–—]")
+
+
+def _inline(doc: Document, clean: str) -> list[_Candidate]:
+    out = []
+    for m in _role_then_name().finditer(clean):
+        inner = m.group(1)
+        if _first_role(inner) or cue("role-designation").search(inner) or not _looks_like_name(inner):
+            continue
+        cand = _name_candidate(clean, m.start(1), m.end(1), 1)
+        if cand:
+            out.append(cand)
+    for m in _designation().finditer(clean):
+        inner = m.group(1) or m.group(2)
+        marker = _is_marker(f"({inner})") and _first_role(inner) == "processor"
+        short = not marker and _is_short_name(inner)
+        if not marker and not short and not _is_self_designation(inner):
+            continue
+        sentence = _sentence_of(doc, m.start())
+        cand = _name_before(clean, sentence[0], m.start())
+        if cand and short:
+            # 'between Acme Inc. ("Acme") and the customer ("Customer")': the other party is the controller
+            if not _legal_form_re().search(cand.name) or not cue("controller-role").search(clean[slice(*sentence)]):
+                continue
+            cand = _Candidate(cand.name, cand.start, cand.end, 2)
+        if cand:
+            out.append(_with_address(cand, (cand.end, m.start()) if m.start() - cand.end > 8 else None))
+    return out
+
+
+def _is_short_name(inner: str) -> bool:
+    """'"Acme"' / 'the "Acme"': a defined short name that is no role, pronoun or contract term."""
+    words = inner.strip().strip(_QUOTES + " ")
+    words = re.sub(rf"^{anchored('article').pattern}\s*", "", words, flags=re.IGNORECASE).strip(_QUOTES + " ")
+    if not words or len(words.split()) > 3 or not words[0].isupper() or any(q in words for q in _QUOTES):
+        return False
+    return not (_first_role(words) or _is_generic(words) or cue("role-designation").search(words))
+
+
+def _is_self_designation(inner: str) -> bool:
+    """'"Acme", "we", "us"': a short name with first-person pronouns marks the processor."""
+    parts = [p.strip().strip(_QUOTES + " ") for p in re.split(rf"[,;/]|{cue('list-last-and').pattern}", inner)]
+    parts = [p for p in parts if p]
+    pronoun = anchored("processor-pronoun")
+    if not any(pronoun.fullmatch(p) for p in parts):
+        return False
+    return all(pronoun.fullmatch(p) or (len(p.split()) <= 3 and p[:1].isupper() and not _first_role(p)) for p in parts)
+
+
+def _sentence_of(doc: Document, offset: int) -> tuple[int, int]:
+    for s in sentences(doc):
+        if s.start <= offset < s.end:
+            return s.start, s.end
+    line = doc.line_at(offset)
+    return line.start, line.end
+
+
+def _name_before(clean: str, start: int, end: int) -> _Candidate | None:
+    """The company named last before `end`: a legal-form name, else the words after 'und/and'."""
+    pre = clean[max(start, end - 300) : end]
+    base = end - len(pre)
+    forms = list(_legal_form_re().finditer(pre))
+    if forms:
+        form = forms[-1]
+        name_start = _capitalised_run_start(pre, form.start())
+        return _name_candidate(clean, base + name_start, base + form.end(), 1)
+    tail = cue("party-connector").split(pre)[-1]
+    tail = tail.split(",")[0].strip()
+    if tail and tail[0].isupper() and len(tail) <= 60:
+        s = base + pre.rindex(tail)
+        return _name_candidate(clean, s, s + len(tail), 1)
+    return None
+
+
+@lru_cache(maxsize=1)
+def _legal_form_re() -> re.Pattern:
+    return re.compile(rf"(?<![\w&/.-]),?\s*(?:{cue('party-legal-form').pattern})(?![\w&/])")
+
+
+def _capitalised_run_start(text: str, end: int) -> int:
+    """Start of the run of capitalised words (and '&', digits) that ends at `end`."""
+    tokens = list(re.finditer(r"\S+", text[:end]))
+    start = end
+    for tok in reversed(tokens):
+        word = tok.group().strip(",")
+        if not word or not (word[0].isupper() or word[0].isdigit() or word in ("&", "+", "-")):
+            break
+        if word.endswith((":", ";", ")")) or word.startswith(("(", "„", '"', "“")):
+            if word.startswith(("„", '"', "“")):
+                start = tok.start() + 1
+            break
+        start = tok.start()
+    return start
+
+
+def _role_fields(doc: Document, clean: str) -> list[_Candidate]:
+    """'Name: Acme Inc. / Address: … / Role (controller/processor): Processor' (SCC Annex I.A)."""
+    out = []
+    lines = doc.lines
+    for i, line in enumerate(lines):
+        text = clean[line.start : line.end]
+        key = cue("party-role-key").match(text)
+        if not key or _first_role(text[key.end() :]) != "processor":
+            continue
+        name = address = None
+        for k in range(i - 1, max(-1, i - _MAX_BLOCK_LINES), -1):
+            other = clean[lines[k].start : lines[k].end]
+            if not other.strip():
+                break
+            found = cue("party-name-key").match(other)
+            if found and name is None:
+                name = _name_candidate(clean, lines[k].start + found.end(), lines[k].end, 1)
+            found = cue("party-address-key").match(other)
+            if found and address is None:
+                address = (lines[k].start + found.end(), lines[k].end)
+        if name:
+            out.append(_with_address(name, address))
+    return out
+
+
+# --- 3./4. brands and footers -------------------------------------------------------------
+
+
+def _brands(clean: str) -> list[_Candidate]:
+    """'eine Marke der Acme GmbH' -> Acme GmbH (the company behind the brand)."""
+    out = []
+    for m in cue("brand-of").finditer(clean):
+        cand = _name_after(clean, m.end(), 3)
+        if cand:
+            out.append(cand)
+    return out
+
+
+def _footers(clean: str) -> list[_Candidate]:
+    """'© 2025 Acme. All rights reserved.' -> Acme."""
+    out = []
+    for m in cue("copyright").finditer(clean):
+        by = anchored("copyright-by").pattern
+        rest = re.match(rf"\s*(?:\d{{4}}(?:\s*[-–]\s*\d{{4}})?)?\s*(?:{by}\s+)?", clean[m.end() :], re.IGNORECASE)
+        cand = _name_after(clean, m.end() + (rest.end() if rest else 0), 4)
+        if cand:
+            out.append(cand)
+    return out
+
+
+def _name_after(clean: str, start: int, rank: int) -> _Candidate | None:
+    """The company or brand that starts at `start`: up to its legal form, else to punctuation."""
+    while start < len(clean) and clean[start] in " \t":
+        start += 1
+    line_end = clean.find("\n", start)
+    segment = clean[start : len(clean) if line_end < 0 else line_end]
+    stop = cue("copyright-end").search(segment)
+    if stop:
+        segment = segment[: stop.start()]
+    forms = list(_legal_form_re().finditer(segment))
+    if forms:
+        end = forms[0].end()
+    else:
+        cut = re.search(r"[.,;:()|]|\s[–—-]\s", segment)
+        end = cut.start() if cut else len(segment)
+    return _name_candidate(clean, start, start + end, rank)
+
+
+# --- names and addresses ------------------------------------------------------------------
+
+
+def _name_candidate(clean: str, start: int, end: int, rank: int) -> _Candidate | None:
+    """Trim markup, bullets, quotes and connectors; reject role words and sentences."""
+    while start < end and (clean[start].isspace() or clean[start] in _QUOTES + "*_|-–•·"):
+        start += 1
+    while end > start and (clean[end - 1].isspace() or clean[end - 1] in _QUOTES + "*_|,;:"):
+        end -= 1
+    text = clean[start:end]
+    m = BULLET.match(text)
+    if m and not text[: m.end()].strip()[:1].isalpha():
+        start += m.end()
+        text = clean[start:end]
+    name = " ".join(text.split())
+    if not name or len(name) > _MAX_NAME or len(name) < 2:
+        return None
+    if cue("processor-role").fullmatch(name):
+        return None
+    if cue("controller-role").search(name[:20]) and not _legal_form_re().search(name):
+        return None
+    sentence_like = re.search(r"[.!?]\s+[A-ZÄÖÜ]", name) or name.endswith(".")
+    if sentence_like and not _legal_form_re().search(name):
+        return None
+    return _Candidate(name, start, end, rank)
+
+
+def _cut_address(clean: str, start: int, end: int) -> int:
+    """End of the name on a line like 'Acme GmbH, Musterstraße 1, 12345 Berlin' (keeps 'Acme, Inc.')."""
+    for m in re.finditer(r",\s*", clean[start:end]):
+        rest = clean[start + m.end() : end]
+        if _legal_form_re().match(" " + rest) or _legal_form_re().match(rest):
+            continue
+        if re.search(r"\d", rest):
+            return start + m.start()
+    return end
+
+
+def _with_address(cand: _Candidate, address: tuple[int, int] | None) -> _Candidate:
+    return _Candidate(cand.name, cand.start, cand.end, cand.rank, address)
+
+
+def _strip_line(text: str) -> str:
+    text = text.strip().strip("*_").strip()
+    return text
+
+
+def _strip_connector(clean: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading 'und'/'and'/'zwischen' and article from a name line."""
+    connector, article = anchored("party-connector").pattern, anchored("article").pattern
+    m = re.match(rf"\s*(?:{connector}\s+)?(?:{article}\s+)?", clean[start:end], re.IGNORECASE)
+    return (start + m.end(), end) if m else (start, end)
+
+
+# --- service ------------------------------------------------------------------------------
+
+
+def find_service(doc: Document) -> Span | None:
+    """The service or product name: quoted after a service noun, a capitalised name after
+    'Plattform'/'platform', or the noun phrase after 'Gegenstand des Auftrags ist die'."""
+    clean = clean_text(doc.text)
+    for finder in (_quoted_service, _named_service, _subject_service):
+        span = finder(doc, clean)
+        if span:
+            return span
+    return None
+
+
+@lru_cache(maxsize=1)
+def _quoted_service_re() -> re.Pattern:
+    noun = cue("service-noun").pattern
+    return re.compile(
+        rf"(?:{noun})\w*\s+(?:[\w-]+\s+){{0,3}}?[„\"“«‚]([^„\"“”«»‚‘’\n]{{2,60}}?)[\"“”»‘’]", re.IGNORECASE
+    )
+
+
+def _quoted_service(doc: Document, clean: str) -> Span | None:
+    for m in _quoted_service_re().finditer(clean):
+        between = clean[m.start() : m.start(1)]
+        value = m.group(1).strip()
+        if cue("role-designation").search(between) or _is_generic(value) or cue("processor-role").search(value):
+            continue
+        return doc.span(m.start(1), m.end(1))
+    return None
+
+
+@lru_cache(maxsize=1)
+def _named_service_re() -> re.Pattern:
+    noun = anchored("service-platform-noun").pattern
+    name = r"(?-i:[A-Z][\w.+-]*)"
+    return re.compile(rf"(?i:{noun})[ \t]+({name}(?:[ \t]+{name}){{0,2}})")
+
+
+def _named_service(doc: Document, clean: str) -> Span | None:
+    for m in _named_service_re().finditer(clean):
+        value = m.group(1).rstrip(".,;:")
+        if not _is_generic(value) and not cue("processor-role").search(value) and not _legal_form_re().match(value):
+            return doc.span(m.start(1), m.start(1) + len(value))
+    return None
+
+
+def _subject_service(doc: Document, clean: str) -> Span | None:
+    for m in cue("service-subject").finditer(clean):
+        rest = clean[m.end() : m.end() + 120]
+        stop = cue("service-stop").search(rest)
+        phrase = rest[: stop.start()] if stop else rest
+        if 2 <= len(phrase.strip()) <= 80 and phrase.strip()[:1].isupper():
+            return doc.span(m.end(), m.end() + len(phrase))
+    return None
+
+
+def _is_generic(value: str) -> bool:
+    return bool(anchored("generic-term").fullmatch(value.strip()))

@@ -1,0 +1,269 @@
+"""The persistent graph: an embedded Oxigraph store, one named graph per document.
+
+Why the API is what it is:
+* `put(record, graph)` takes an already-built graph, so building (rdflib, pure) and storing
+  (Oxigraph, I/O) are tested apart, and the store never needs the extractor.
+* A document's graph is replaced with ONE SPARQL update (`DROP SILENT GRAPH` + `INSERT DATA`).
+  Oxigraph runs an update request in one transaction, so readers see the old graph or the new one,
+  never a document that is half there; a failure anywhere leaves the old graph untouched.
+* The content hash and extractor version live inside the document's graph, so they are replaced in
+  the same transaction as the facts and can never disagree with them.
+* `query()` uses the union of all graphs as the default graph: questions are written once, without
+  `GRAPH` clauses, and see every document plus the reference data (ontology, vocabularies).
+* Queries run on Oxigraph, not rdflib: rdflib's SPARQL engine is 15–100× slower on this data.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from graph.build import DPAG, ID, ONTOLOGY_DIR, PREFIXES, REFERENCE_GRAPH, doc_iri, graph_iri
+from graph.model import ExtractionRecord
+
+_DOC_GRAPHS = f'FILTER(STRSTARTS(STR(?g), "{ID}graph/") && ?g != <{REFERENCE_GRAPH}>)'
+
+
+@dataclass(frozen=True)
+class PutResult:
+    status: str  # "ingested" | "replaced" | "unchanged"
+    message: str
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    stem: str
+    sha256: str
+    extractor_version: str
+    processor: str | None
+
+
+class DPAStore:
+    """Oxigraph persisted in a directory (`None`: in memory, for tests)."""
+
+    def __init__(self, path: str | Path | None = None, *, reference: bool = True, ontology: Path | None = None):
+        """Open (or create) the store; one process at a time (RocksDB holds a lock on the directory)."""
+        self.path = Path(path) if path is not None else None
+        self.ontology = Path(ontology) if ontology is not None else ONTOLOGY_DIR
+        if self.path is not None:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._store: ox.Store | None = ox.Store(str(self.path))
+        else:
+            self._store = ox.Store()
+        self.reference_loaded = self.load_reference() if reference else False
+
+    # lifecycle -----------------------------------------------------------------------------------
+
+    @property
+    def store(self) -> ox.Store:
+        if self._store is None:
+            raise RuntimeError("the store is closed")
+        return self._store
+
+    def close(self) -> None:
+        """Flush to disk and release the directory lock (Oxigraph has no close(); dropping the
+        last reference closes RocksDB)."""
+        if self._store is not None:
+            if self.path is not None:
+                self._store.flush()
+            self._store = None
+            gc.collect()
+
+    def __enter__(self) -> DPAStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # reference data ------------------------------------------------------------------------------
+
+    def load_reference(self, force: bool = False) -> bool:
+        """Load ontology/**/*.ttl into the reference graph when the files changed; True if loaded."""
+        files = sorted(self.ontology.rglob("*.ttl"))
+        digest = hashlib.sha256()
+        for f in files:
+            digest.update(str(f.relative_to(self.ontology)).encode() + b"\0" + f.read_bytes() + b"\0")
+        fingerprint = digest.hexdigest()
+        if not force and fingerprint == self._meta_value(REFERENCE_GRAPH, REFERENCE_GRAPH, DPAG.contentHash):
+            return False
+        stamp = [(REFERENCE_GRAPH, DPAG.contentHash, Literal(fingerprint))]
+        self._replace(REFERENCE_GRAPH, itertools.chain(_reference_triples(self.ontology, files), stamp))
+        return True
+
+    # documents -----------------------------------------------------------------------------------
+
+    def put(self, record: ExtractionRecord, graph: Graph, force: bool = False) -> PutResult:
+        """Store one document's graph; skip when hash and extractor version are unchanged (unless forced)."""
+        doc = doc_iri(record.document)
+        if (doc, RDF.type, DPAG.DataProcessingAgreement) not in graph:
+            raise ValueError(f"graph is not about document {record.document!r} ({doc})")
+        version = str(graph.value(doc, DPAG.extractorVersion) or "unknown")
+        old = self.document(record.document)
+        # without a content hash nothing can be proven unchanged: replace
+        if not force and record.sha256 and self.is_current(record.document, record.sha256, version):
+            return PutResult("unchanged", "unchanged (same content hash and extractor version): nothing to do")
+        self._replace(graph_iri(record.document), graph)
+        if old is None:
+            return PutResult("ingested", f"ingested ({len(graph)} triples)")
+        return PutResult("replaced", f"replaced the previous version ({len(graph)} triples)")
+
+    def is_current(self, stem: str, sha256: str, extractor_version: str) -> bool:
+        """True when the stored document has this hash and extractor version (ingest can skip it)."""
+        old = self.document(stem)
+        return bool(sha256) and old is not None and old.sha256 == sha256 and old.extractor_version == extractor_version
+
+    def remove(self, stem: str) -> bool:
+        """Drop a document's graph; False when it was not there."""
+        g = graph_iri(stem)
+        if not self.store.contains_named_graph(ox.NamedNode(str(g))):
+            return False
+        self.store.update(f"DROP SILENT GRAPH <{g}>")
+        return True
+
+    def document(self, stem: str) -> StoredDocument | None:
+        docs = self._documents(graph_iri(stem))
+        return docs[0] if docs else None
+
+    def summary(self, stem: str) -> dict:
+        """Processor, number of sub-processors and of third-country ones, for one stored document."""
+        g = graph_iri(stem)
+        rows = list(
+            self.store.query(
+                f"""SELECT ?processor (COUNT(DISTINCT ?e) AS ?subs) (COUNT(DISTINCT ?t) AS ?third) WHERE {{
+                    GRAPH <{g}> {{ ?doc a dpag:DataProcessingAgreement .
+                      OPTIONAL {{ ?doc dpag:processorName ?processor }}
+                      OPTIONAL {{ ?doc dpag:hasSubprocessorEngagement ?e
+                                  OPTIONAL {{ ?e dpv:hasThirdCountry ?c BIND(?e AS ?t) }} }} }}
+                }} GROUP BY ?processor""",
+                prefixes=PREFIXES,
+            )
+        )
+        if not rows:
+            return {"processor": None, "subprocessors": 0, "third_country": 0}
+        row = rows[0]
+        return {
+            "processor": row["processor"].value if row["processor"] else None,
+            "subprocessors": int(row["subs"].value),
+            "third_country": int(row["third"].value),
+        }
+
+    def documents(self) -> list[StoredDocument]:
+        """Every stored document: stem, content hash, extractor version, processor as written."""
+        return self._documents(None)
+
+    def _documents(self, only: URIRef | None) -> list[StoredDocument]:
+        restrict = f"VALUES ?g {{ <{only}> }}" if only is not None else ""
+        rows = self.store.query(
+            f"""SELECT ?stem ?hash ?version ?processor WHERE {{ {restrict}
+                GRAPH ?g {{ ?doc a dpag:DataProcessingAgreement ; dcterms:identifier ?stem .
+                  OPTIONAL {{ ?doc dpag:contentHash ?hash }} OPTIONAL {{ ?doc dpag:extractorVersion ?version }}
+                  OPTIONAL {{ ?doc dpag:processorName ?processor }} }} {_DOC_GRAPHS}
+            }} ORDER BY ?stem""",
+            prefixes=PREFIXES,
+        )
+        return [
+            StoredDocument(
+                stem=row["stem"].value,
+                sha256=row["hash"].value if row["hash"] else "",
+                extractor_version=row["version"].value if row["version"] else "unknown",
+                processor=row["processor"].value if row["processor"] else None,
+            )
+            for row in rows
+        ]
+
+    # queries -------------------------------------------------------------------------------------
+
+    def query(self, sparql: str, default_union: bool = True):
+        """Run a SPARQL query; the default graph is the union of all graphs unless told otherwise.
+
+        Returns pyoxigraph's QuerySolutions (SELECT), QueryBoolean (ASK) or QueryTriples."""
+        return self.store.query(sparql, use_default_graph_as_union=default_union, prefixes=PREFIXES)
+
+    def stats(self) -> dict:
+        """Counts for `dpagraph stats`: documents, organisations, engagements, triples, transfers."""
+
+        def count(where: str) -> int:
+            rows = list(self.query(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}"))
+            return int(rows[0]["n"].value)
+
+        mechanisms = {
+            row["code"].value: int(row["n"].value)
+            for row in self.query(
+                """SELECT ?code (COUNT(DISTINCT ?m) AS ?n) WHERE {
+                     ?m a dpag:MechanismStatement ; dpag:mechanism ?mech .
+                     BIND(STRAFTER(STR(?mech), "#") AS ?code) } GROUP BY ?code ORDER BY ?code"""
+            )
+        }
+        return {
+            "documents": count("?x a dpag:DataProcessingAgreement"),
+            "organisations": count(f'?x a dpv:Organisation FILTER(STRSTARTS(STR(?x), "{ID}org/"))'),
+            "engagements": count("?x a dpag:SubprocessorEngagement"),
+            "third_country_engagements": count("?x a dpag:SubprocessorEngagement ; dpv:hasThirdCountry ?c"),
+            "triples": len(self.store),
+            "reference_triples": self._graph_size(REFERENCE_GRAPH),
+            "mechanisms": mechanisms,
+        }
+
+    # internals -----------------------------------------------------------------------------------
+
+    def _graph_size(self, g: URIRef) -> int:
+        rows = list(self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"))
+        return int(rows[0]["n"].value)
+
+    def _meta_value(self, g: URIRef, s: URIRef, p: URIRef) -> str | None:
+        rows = list(self.store.query(f"SELECT ?o WHERE {{ GRAPH <{g}> {{ <{s}> <{p}> ?o }} }} LIMIT 1"))
+        return rows[0]["o"].value if rows else None
+
+    def _replace(self, g: URIRef, triples: Iterable[tuple]) -> None:
+        """Replace a named graph in one transaction (one update request: drop + insert)."""
+        self.store.update(self._replace_update(g, triples))
+
+    @staticmethod
+    def _replace_update(g: URIRef, triples: Iterable[tuple]) -> str:
+        """The update text; every term is escaped by Oxigraph's serializer, never by hand."""
+        name = ox.NamedNode(str(g))
+        bnodes: dict[BNode, ox.BlankNode] = {}
+        lines = [f"{_ox(s, bnodes)} {_ox(p, bnodes)} {_ox(o, bnodes)} ." for s, p, o in triples]
+        body = "\n".join(lines)
+        return f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}"
+
+
+def _ox(term, bnodes: dict) -> str:
+    """An rdflib term in N-Triples/SPARQL syntax, escaped by Oxigraph's own serializer."""
+    if isinstance(term, URIRef):
+        return str(ox.NamedNode(str(term)))
+    if isinstance(term, BNode):
+        return str(bnodes.setdefault(term, ox.BlankNode()))
+    if isinstance(term, Literal):
+        if term.language:
+            return str(ox.Literal(str(term), language=term.language))
+        if term.datatype:
+            return str(ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))))
+        return str(ox.Literal(str(term)))
+    raise TypeError(f"cannot store RDF term {term!r}")
+
+
+def _reference_triples(root: Path, files: list[Path]) -> Iterable[tuple]:
+    """For the project's ontology, the vocabulary's graph (parsed once per process and shared with
+    the extractor); for any other directory, or without graph.vocab, the files parsed here."""
+    g = None
+    if root.resolve() == ONTOLOGY_DIR.resolve():
+        try:
+            from graph.vocab import vocabulary
+
+            g = getattr(vocabulary(), "graph", None)
+        except ImportError:
+            g = None
+    if not isinstance(g, Graph):
+        g = Graph()
+        for f in files:
+            g.parse(f, format="turtle")
+    return g.triples((None, None, None))

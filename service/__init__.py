@@ -1,0 +1,1 @@
+"""The query service: competency questions now, the web service later."""

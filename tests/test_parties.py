@@ -1,0 +1,180 @@
+"""The processor party: name, seat country and service, in German and English layouts and traps."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from graph.document import Document
+from graph.extract.language import detect_language
+from graph.extract.parties import find_processor
+from graph.readers import read_document
+
+
+def _doc(text: str) -> Document:
+    return Document(name="t", text=text)
+
+
+def _check_spans(doc: Document, proc) -> None:
+    for span in (proc.evidence, proc.country_evidence, proc.service_evidence):
+        if span is not None:
+            assert span.text == doc.text[span.start : span.end]
+
+
+def test_label_block_with_dpo_address_after_the_seat():
+    doc = _doc(
+        "Vereinbarung zur Auftragsverarbeitung\n\n"
+        "Verantwortlicher (Auftraggeber):\nMuster Handel AG\nHauptstraße 1\n10115 Berlin\n\n"
+        "Auftragsverarbeiter (Auftragnehmer):\nBeispiel Software GmbH\nRingstraße 5\n80331 München\n"
+        "Datenschutzbeauftragter: Dr. Eva Roth, Seestraße 9, 1010 Wien, Österreich\n\n"
+        "§ 1 Gegenstand\nDer Auftragnehmer betreibt die Software „PlanIt Cloud“ für den Auftraggeber.\n"
+    )
+    proc = find_processor(doc)
+    assert proc.name == "Beispiel Software GmbH"
+    assert proc.country == "DE"  # the DPO's Austrian address is not the seat
+    assert proc.service == "PlanIt Cloud"
+    assert "Wien" not in proc.country_evidence.text
+    _check_spans(doc, proc)
+
+
+def test_marker_block_with_the_controller_named_first():
+    doc = _doc(
+        "zwischen\n\nAlpha Handel GmbH\nAm Markt 3\n20095 Hamburg\n– nachstehend „Auftraggeber“ –\n\nund\n\n"
+        "Beta Cloud GmbH\nVenloer Straße 2\n50667 Köln\n– nachstehend „Auftragnehmer“ –\n\n"
+        "1. Gegenstand\nDer Auftragnehmer hostet die Plattform BetaDesk.\n"
+    )
+    proc = find_processor(doc)
+    assert proc.name == "Beta Cloud GmbH"
+    assert proc.country == "DE"
+    assert proc.service == "BetaDesk"
+    _check_spans(doc, proc)
+
+
+def test_brand_name_block_and_marker_after_a_blank_line():
+    doc = _doc(
+        "Dieser Vertrag wird geschlossen zwischen:\n\ndem jeweiligen Kunden\n(im Folgenden „Auftraggeber“)\n\nund\n\n"
+        "Sternwerk (eine Marke von nordlicht)\nKirchweg 4\n77736 Zell a.H.\n\n"
+        "(im Folgenden „Auftragnehmer“ oder „Auftragsverarbeiter“)\n"
+    )
+    proc = find_processor(doc)
+    assert proc.name == "Sternwerk (eine Marke von nordlicht)"
+    assert proc.country == "DE"  # German postcode and town, no country word
+    _check_spans(doc, proc)
+
+
+def test_inline_definition_in_english_with_address():
+    doc = _doc(
+        "This Data Processing Agreement is entered into between the Customer and Acme Analytics Ltd, "
+        '1 King Street, London EC2V 8AU, United Kingdom ("Processor").\n'
+    )
+    proc = find_processor(doc)
+    assert proc.name == "Acme Analytics Ltd"
+    assert proc.country == "GB"
+    _check_spans(doc, proc)
+
+
+def test_role_word_followed_by_the_name_in_brackets_has_no_country():
+    doc = _doc("1.1 Der Auftragnehmer (Gamma Solutions GmbH) stellt dem Auftraggeber (Kunden) eine Software bereit.\n")
+    proc = find_processor(doc)
+    assert proc.name == "Gamma Solutions GmbH"
+    assert proc.country is None
+    _check_spans(doc, proc)
+
+
+def test_legal_form_name_inside_a_sentence():
+    doc = _doc(
+        "Diese Vereinbarung gilt für Tätigkeiten, bei denen Beschäftigte der Omega IT GmbH "
+        "(nachfolgend Auftragnehmer) Daten im Auftrag des Auftraggebers verarbeiten.\n"
+    )
+    assert find_processor(doc).name == "Omega IT GmbH"
+
+
+def test_first_person_dpa_defines_the_processor_by_we():
+    doc = _doc(
+        'Zeta Labs B.V., Keizersgracht 1, 1015 CD Amsterdam, the Netherlands ("Zeta", "we", "us") provides the '
+        'Zeta survey tool to the customer ("you", "Customer").\n'
+    )
+    proc = find_processor(doc)
+    assert proc.name == "Zeta Labs B.V."
+    assert proc.country == "NL"
+
+
+def test_footer_is_the_last_resort_and_dpo_address_is_not_the_seat():
+    doc = _doc(
+        "Vereinbarung zur Auftragsverarbeitung\n\nDer Auftragsverarbeiter verarbeitet Daten nur nach Weisung.\n"
+        "Datenschutzbeauftragter des Auftragsverarbeiters ist:\nHerr Max Kurz; Hauptstraße 1; 01067 Dresden\n\n"
+        "© 2025 Deltaware. All rights reserved.\n"
+    )
+    proc = find_processor(doc)
+    assert proc.name == "Deltaware"
+    assert proc.country is None
+    _check_spans(doc, proc)
+
+
+def test_brand_sentence_names_the_company_behind_the_brand():
+    doc = _doc("Copyright 2025 by ShopStar, eine Marke der Epsilon Commerce GmbH. Alle Rechte vorbehalten\n")
+    assert find_processor(doc).name == "Epsilon Commerce GmbH"
+
+
+def test_name_line_with_address_is_cut_before_the_street():
+    doc = _doc(
+        "zwischen\n\nKunde GmbH, Bahnhofstr. 2, 60311 Frankfurt\n– Verantwortlicher –\n\nund\n\n"
+        "Acme Software GmbH, Musterstraße 1, 12345 Berlin\n– Auftragsverarbeiter –\n"
+    )
+    proc = find_processor(doc)
+    assert proc.name == "Acme Software GmbH"
+    assert proc.country == "DE"
+    _check_spans(doc, proc)
+
+
+def test_scc_annex_list_of_parties_names_the_importer_by_role():
+    doc = _doc(
+        'This DPA is entered into between Nimbus Data Inc. ("Nimbus") and the entity that accepts the Terms '
+        '("Customer").\n\nANNEX I\nA. LIST OF PARTIES\nData exporter(s):\nName: The Customer\n'
+        "Role (controller/processor): Controller\n\nData importer(s):\nName: Nimbus Data Inc.\n"
+        "Address: 500 Howard Street, San Francisco, CA 94105, USA\nRole (controller/processor): Processor\n"
+    )
+    proc = find_processor(doc)
+    assert proc.name == "Nimbus Data Inc."
+    assert proc.country == "US"
+    _check_spans(doc, proc)
+
+
+def test_short_name_definition_beside_the_customer():
+    doc = _doc('This DPA is made between Orbit Labs Ltd ("Orbit") and the customer ("Customer").\n')
+    assert find_processor(doc).name == "Orbit Labs Ltd"
+
+
+def test_provider_lines_in_a_sub_processor_annex_are_not_the_processor():
+    doc = _doc(
+        "Der Auftragnehmer (Kappa Systems GmbH) erbringt die Leistungen.\n\n"
+        "Anlage 2 – Unterauftragsverarbeiter\nAnbieter: Google Ireland Limited\nZweck: Hosting\n"
+    )
+    assert find_processor(doc).name == "Kappa Systems GmbH"
+
+
+def test_nothing_found_gives_an_empty_processor():
+    proc = find_processor(_doc("Allgemeine Hinweise ohne Vertragsparteien.\n"))
+    assert proc.name is None and proc.country is None
+
+
+def test_language_detection():
+    assert detect_language("Der Auftragnehmer verarbeitet die Daten nur nach Weisung des Auftraggebers.") == "de"
+    assert detect_language("The processor shall process the data only on documented instructions.") == "en"
+
+
+def test_seed_processors_match_gold(seeds_dir, seed_gold_dir):
+    for path in sorted(seeds_dir.glob("*.txt")):
+        gold = json.loads((seed_gold_dir / f"{path.stem}.json").read_text(encoding="utf-8"))["processor"]
+        doc = read_document(path)
+        proc = find_processor(doc)
+        assert proc.name == gold["name"], path.stem
+        assert proc.country == gold["country"], path.stem
+        _check_spans(doc, proc)
+
+
+@pytest.mark.parametrize("stem", ["000_1aa964885db78eae", "001_301a82f1cc115ebb", "003_104bba0ebc8685c2"])
+def test_seed_services(seeds_dir, seed_gold_dir, stem):
+    gold = json.loads((seed_gold_dir / f"{stem}.json").read_text(encoding="utf-8"))["processor"]
+    assert find_processor(read_document(seeds_dir / f"{stem}.txt")).service == gold["service"]
