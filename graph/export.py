@@ -47,7 +47,10 @@ def record_to_json(record: ExtractionRecord) -> dict:
         "breach_notification_hours": _int(record.breach_notification_hours),
         "breach_notification_text": _str(record.breach_notification_text),
         "subprocessor_objection_days": _int(record.subprocessor_objection_days),
-        "governing_law": _code(_str(record.governing_law)),
+        # The record format only knows German law ("DE" or null); the country of any other
+        # governing law is kept beside it, and in the graph.
+        "governing_law": "DE" if _code(_str(record.governing_law)) == "DE" else None,
+        "governing_law_country": _code(_str(record.governing_law)),
         "document_date": _str(record.document_date),
         "clauses": [
             {"requirement": c.requirement, "present": bool(c.present), "evidence": _span(c.evidence)}

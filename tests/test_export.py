@@ -10,7 +10,7 @@ import pytest
 from sample_records import ALL, record_a, record_b, record_c, record_d
 
 from graph.export import SCHEMA_PATH, record_to_json, schema, validate, write_json
-from graph.model import ExtractionRecord, Mechanism, Processor, SubprocessorEntry
+from graph.model import ExtractionRecord, Fact, Mechanism, Processor, SubprocessorEntry
 
 SHARED_SCHEMA = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "extraction-record.schema.json"
 
@@ -108,3 +108,12 @@ def test_invalid_record_is_refused_and_nothing_written(tmp_path):
     with pytest.raises(jsonschema.ValidationError):
         write_json(record, tmp_path)
     assert not list(tmp_path.iterdir())
+
+
+def test_governing_law_other_than_german_is_null_in_the_record_but_kept_beside_it():
+    record = ExtractionRecord(document="x", language="en", governing_law=Fact("IE"))
+    data = record_to_json(record)
+    assert data["governing_law"] is None
+    assert data["governing_law_country"] == "IE"
+    record.governing_law = Fact("DE")
+    assert record_to_json(record)["governing_law"] == "DE"
