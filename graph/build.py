@@ -23,6 +23,7 @@ from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
 from graph.model import MECHANISM_CODES, SCOPES, ExtractionRecord, ListItem, Mechanism, Span, SubprocessorEntry
+from graph.vocab import vocabulary
 
 ID = "https://w3id.org/dpagraph/id/"
 DPAG = Namespace("https://w3id.org/dpagraph/ns#")
@@ -34,7 +35,6 @@ DPAREQ = Namespace("https://w3id.org/dpagraph/requirements#")
 REFERENCE_GRAPH = URIRef(ID + "graph/reference")
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
-REGISTRY_FILE = ONTOLOGY_DIR / "vocab" / "subprocessor-registry.ttl"
 
 PREFIXES = {
     "dpag": str(DPAG),
@@ -104,11 +104,9 @@ def country_iri(code: str | None) -> URIRef | None:
     return LOC[code] if code else None
 
 
-@lru_cache(maxsize=1)
 def eea_codes() -> frozenset[str]:
-    """EU/EEA member codes, read from the ontology (`loc:XX skos:broader loc:EEA`), not hard-coded."""
-    g = Graph().parse(ONTOLOGY_DIR / "dpagraph.ttl")
-    return frozenset(str(s).removeprefix(str(LOC)) for s in g.subjects(SKOS.broader, LOC.EEA))
+    """EU/EEA member codes, from the country vocabulary (`dpag:memberOf`), not hard-coded."""
+    return vocabulary().eea
 
 
 def third_countries(entry: SubprocessorEntry) -> list[str]:
@@ -124,51 +122,14 @@ def third_countries(entry: SubprocessorEntry) -> list[str]:
 # --- known-organisation registry -----------------------------------------------------------------
 
 
-def _known_organisations() -> list[tuple[str, list[str]]] | None:
-    """(IRI, labels) of every registry entry from `graph.vocab`, or None when it is not there."""
-    try:
-        from graph.vocab import vocabulary
-    except ImportError:
-        return None
-    known = getattr(vocabulary(), "known_organisations", None)
-    if known is None:
-        return None
-    return [(c.iri, c.all_labels()) for c in known]
-
-
-def _registry_file_entries() -> list[tuple[str, list[str]]]:
-    """Fallback: the registry file parsed here (concepts with their pref/alt/hidden labels)."""
-    if not REGISTRY_FILE.exists():
-        return []
-    g = Graph().parse(REGISTRY_FILE)
-    return [
-        (str(c), [str(label) for p in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel) for label in g.objects(c, p)])
-        for c in sorted(set(g.subjects(RDF.type, SKOS.Concept)) | set(g.subjects(RDF.type, DPAG.KnownOrganisation)))
-    ]
-
-
 @lru_cache(maxsize=1)
 def _registry_index() -> dict[str, str]:
-    """Slug of every registry label → entry IRI (first entry wins on a clash)."""
-    entries = _known_organisations()
-    if entries is None:
-        entries = _registry_file_entries()
+    """Slug of every label of the known-organisation registry → entry IRI (first wins on a clash)."""
     index: dict[str, str] = {}
-    for iri, labels in entries:
-        for label in labels:
-            index.setdefault(org_slug(label), iri)
+    for concept in vocabulary().known_organisations:
+        for label in concept.all_labels():
+            index.setdefault(org_slug(label), concept.iri)
     return index
-
-
-def _registry_scheme_match(name: str) -> str | None:
-    """The vocabulary's own label matcher (finds "Stripe" in "Stripe Payments Europe Ltd")."""
-    try:
-        from graph.vocab import vocabulary
-
-        concept = vocabulary().scheme("organisations").match(name)
-    except (ImportError, KeyError):
-        return None
-    return concept.iri if concept is not None else None
 
 
 def registry_entry(name: str) -> str | None:
@@ -178,7 +139,8 @@ def registry_entry(name: str) -> str | None:
     for key in (org_slug(name), org_slug(re.sub(r"\(.*?\)", " ", name))):
         if key and key in index:
             return index[key]
-    return _registry_scheme_match(name)
+    concept = vocabulary().scheme("organisations").match(name)
+    return concept.iri if concept is not None else None
 
 
 # --- the builder ---------------------------------------------------------------------------------
