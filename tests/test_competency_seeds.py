@@ -5,9 +5,7 @@ and sub-processors are matched by name substring, so small differences in how a 
 matter, but a missing or extra vendor does.
 
 Each test runs twice: on records made from the gold files themselves (checks the questions and the
-written-out answers) and on records from the real extractor (checks the whole pipeline). The
-second runs once graph.extract lands; until then it is skipped with the reason, and only when the
-extractor's own modules are missing.
+written-out answers) and on records from the real extractor (checks the whole pipeline).
 """
 
 from __future__ import annotations
@@ -34,12 +32,8 @@ VENDOR = {S000: "Inexdu", S001: "FORMAT Promotion", S002: "Innkeepr", S003: "Dem
 
 
 def _extractor():
-    try:
-        from graph.extract.pipeline import EXTRACTOR_VERSION, extract_path
-    except ImportError as exc:
-        if (exc.name or "").startswith(("graph.extract", "graph.vocab")):
-            pytest.skip(f"the extractor has not landed yet: {exc}")
-        raise
+    from graph.extract.pipeline import EXTRACTOR_VERSION, extract_path
+
     return extract_path, EXTRACTOR_VERSION
 
 
