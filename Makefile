@@ -34,6 +34,8 @@ pytest: env
 score: env
 	$(BIN)/python tools/score_gate.py $(SHARED)/corpus/seeds $(SHARED)/gold --name seeds
 	$(BIN)/python tools/score_gate.py examples/dpas examples/gold --name sample-corpus
+	$(BIN)/python tools/score_gate.py tests/data/heldout/dpas tests/data/heldout/gold --name heldout --report-only
+	test ! -d tests/data/heldout2 || $(BIN)/python tools/score_gate.py tests/data/heldout2/dpas tests/data/heldout2/gold --name heldout2 --report-only
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("corpus", type=Path)
     ap.add_argument("gold", type=Path)
     ap.add_argument("--name", default=None)
+    ap.add_argument("--report-only", action="store_true", help="print the figures, never fail (held-out sets)")
     args = ap.parse_args(argv)
     if not SCORER.exists():
         print(f"scorer not found at {SCORER}: keep ../shared beside the clone", file=sys.stderr)
@@ -73,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
             if not ok:
                 failed.append(key)
         print(f"  {key:32} {value}{mark}")
+    if failed and args.report_only:
+        print(f"  (report only: {', '.join(failed)} below the bar on documents the rules were not written against)")
+        return 0
     if failed:
         print(f"  misses:\n{misses}")
         print(f"FAILED: {name}: {', '.join(failed)} below the bar")
