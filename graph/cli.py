@@ -39,10 +39,8 @@ def _extractor() -> Callable:
 
 
 def _extractor_version() -> str:
-    try:
-        from graph.extract.pipeline import EXTRACTOR_VERSION
-    except ImportError:
-        return "unknown"
+    from graph.extract.pipeline import EXTRACTOR_VERSION
+
     return EXTRACTOR_VERSION
 
 
@@ -67,13 +65,18 @@ def default_store() -> Path:
 
 
 def collect_inputs(paths: list[str]) -> tuple[list[Path], list[str]]:
-    """Files as given, folders searched recursively for supported suffixes (sorted); plus errors."""
+    """Files as given, folders searched recursively for supported suffixes (sorted); plus errors.
+    Files in a folder that no reader supports are named on stderr, so nothing vanishes silently."""
     suffixes = set(supported_suffixes())
     files: list[Path] = []
     errors: list[str] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in suffixes)
+            everything = sorted(f for f in path.rglob("*") if f.is_file() and not f.name.startswith("."))
+            found = [f for f in everything if f.suffix.lower() in suffixes]
+            for other in everything:
+                if other.suffix.lower() not in suffixes:
+                    _warning(f"{other}: skipped, unsupported file type {other.suffix or '(none)'}")
             if not found:
                 errors.append(f"{path}: no supported files ({', '.join(sorted(suffixes))}) in this folder")
             files.extend(found)
@@ -100,11 +103,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     for message in errors:
         _error(message)
     failed = bool(errors)
-    try:
-        extract = _extractor()
-    except ImportError as exc:
-        _error(f"the extractor is not available: {exc}")
-        return 1
+    extract = _extractor()
     seen: dict[str, Path] = {}
     for path in files:
         dup = _duplicate(path, seen)
@@ -171,11 +170,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     err = _err()
     for message in errors:
         _error(message, err)
-    try:
-        extract = _extractor()
-    except ImportError as exc:
-        _error(f"the extractor is not available: {exc}", err)
-        return 1
+    extract = _extractor()
     store = _open_store(args.store, create=True)
     if store is None:
         return 1

@@ -112,7 +112,10 @@ def test_extract_names_each_bad_file_on_one_line_and_goes_on(corpus, tmp_path, c
     assert any("empty file" in e for e in errors)
     assert any("binary" in e for e in errors)
     assert any("undecodable" in e for e in errors)
-    assert lines(err, "warning:") == [f"warning: {corpus / 'nosubs.txt'}: no sub-processor list found"]
+    assert lines(err, "warning:") == [
+        f"warning: {corpus / 'notes.pdf'}: skipped, unsupported file type .pdf",
+        f"warning: {corpus / 'nosubs.txt'}: no sub-processor list found",
+    ]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["good1.json", "good2.json", "nosubs.json"]
 
 
@@ -146,7 +149,8 @@ def test_ingest_mixed_batch(corpus, tmp_path, capsys):
     assert len(errors) == len(BAD)
     for name in BAD:
         assert len([e for e in errors if name in e]) == 1, (name, errors)
-    [warning] = lines(captured.err, "warning:")
+    skipped, warning = lines(captured.err, "warning:")
+    assert "notes.pdf" in skipped and "unsupported file type" in skipped
     assert "nosubs.txt" in warning and "no sub-processor list" in warning
     table = captured.out
     row = next(line for line in table.splitlines() if "good1" in line)
