@@ -4,6 +4,7 @@ each with its trap (authority deadline, notice period, conditional clause, …).
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -310,3 +311,136 @@ def test_seed_scalars_match_gold(seeds_dir, seed_gold_dir):
                 _check(doc, fact)
         text = clauses.breach_notification_text(doc)
         assert text is not None and text.value == gold["breach_notification_text"], path.stem
+
+
+@pytest.mark.parametrize(
+    ("word", "value"),
+    [
+        ("vierundzwanzig", 24),
+        ("zweiundsiebzig", 72),
+        ("fünfunddreißig", 35),
+        ("einhundertzwanzig", 120),
+        ("twenty-four", 24),
+        ("seventy two", 72),
+        ("one hundred and twenty", 120),
+        ("sixteen", 16),
+        ("eins", 1),
+    ],
+)
+def test_number_words_are_composed(word, value):
+    from graph.extract.clause_cues import number_pattern, number_value
+
+    assert re.fullmatch(number_pattern(), word, re.IGNORECASE)
+    assert number_value(word) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        (
+            "7. Sub-processors\n7.1 The Controller may object to the change within twenty (20) days of receipt.\n",
+            20,
+        ),
+        (
+            "7. Sub-processors\n7.1 The Controller may object in writing within ten (10) Business Days of the notice.\n",
+            10,
+        ),
+        ("7. Sub-processors\n7.1 The Controller may object to a new sub-processor within twenty-two days.\n", 22),
+        (
+            "7. Sub-processors\n7.1 The Controller may object to a new sub-processor within two weeks of the notice.\n",
+            14,
+        ),
+        (
+            "§ 7 Unterauftragsverhältnisse\n(1) Der Auftraggeber kann der Änderung binnen zwei Wochen nach Zugang "
+            "der Mitteilung widersprechen.\n",
+            14,
+        ),
+        (
+            "§ 7 Unterauftragsverhältnisse\n(1) Der Auftraggeber kann der Beauftragung eines neuen "
+            "Unterauftragnehmers innerhalb von fünfunddreißig Tagen widersprechen.\n",
+            35,
+        ),
+    ],
+)
+def test_objection_period_in_number_words(text, days):
+    doc = _doc(text)
+    fact = clauses.objection_days(doc)
+    assert _value(fact) == days
+    _check(doc, fact)
+
+
+def test_objection_period_in_a_supplementary_schedule_beats_the_notice_period():
+    doc = _doc(
+        "Clause 7.7\nUse of sub-processors\n(a) The processor shall inform the controller of intended changes "
+        "at least thirty (30) days in advance.\n\nSCHEDULE - SUPPLEMENTARY TERMS\n\n1. Objections. The controller "
+        "may object to an intended change under Clause 7.7(a) within twenty (20) days of receiving the "
+        "information.\n"
+    )
+    assert _value(clauses.objection_days(doc)) == 20
+    german = _doc(
+        "§ 6 Unterauftragsverhältnisse\nDer Auftragnehmer informiert den Auftraggeber vier Wochen vorab.\n\n"
+        "§ 9 Ergänzende Regelungen\n\nEinwände gegen eine nach § 6 angekündigte Änderung kann der Auftraggeber "
+        "binnen zehn Werktagen erheben.\n"
+    )
+    assert _value(clauses.objection_days(german)) == 10
+
+
+def test_an_objection_to_instructions_elsewhere_is_no_objection_period():
+    doc = _doc(
+        "§ 6 Unterauftragsverhältnisse\nDer Auftragnehmer informiert den Auftraggeber vier Wochen vorab.\n\n"
+        "§ 9 Weisungen\n\nDer Auftragnehmer kann einer Weisung binnen zehn Tagen widersprechen.\n"
+    )
+    assert clauses.objection_days(doc) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "ANNEX II\nSensitive data (if applicable):\n- Health data (sick notes, results of occupational health "
+            "examinations)\n\nNature of the processing: storage\n",
+            True,
+        ),
+        (
+            "ANNEX I\nSensitive data transferred (if applicable) and applied restrictions or safeguards: Health data "
+            "(medical history); access limited to medical staff.\n",
+            True,
+        ),
+        ("ANNEX II\nSensitive data transferred (if applicable)\n\nNone\n", False),
+        ("Anlage 1\nSensible Daten (falls zutreffend): Gesundheitsdaten (Arbeitsunfähigkeitsbescheinigungen)\n", True),
+        (
+            "Anlage 1\nBesondere Kategorien personenbezogener Daten (falls zutreffend):\n- Gesundheitsdaten\n"
+            "- biometrische Daten\n",
+            True,
+        ),
+        ("Anlage 1\nBesondere Kategorien personenbezogener Daten (falls zutreffend)\n\nentfällt\n", False),
+        ("Anlage 1\nBesondere Kategorien personenbezogener Daten (falls zutreffend): keine\n", False),
+    ],
+)
+def test_special_categories_from_an_annex_field(text, value):
+    doc = _doc(text)
+    fact = clauses.special_categories(doc)
+    assert _value(fact) is value
+    _check(doc, fact)
+
+
+def test_special_categories_from_the_long_scc_annex_label():
+    doc = _doc(
+        "ANNEX II - DESCRIPTION OF THE PROCESSING\n\nCategories of personal data processed:\n- Appointment data\n\n"
+        "Sensitive data processed (if applicable) and applied restrictions or safeguards that fully take into\n"
+        "consideration the nature of the data and the risks involved, such as for instance strict purpose\n"
+        "limitation, access restrictions (including access only for staff having followed specialised training),\n"
+        "keeping a record of access to the data, restrictions for onward transfers or additional security measures:\n"
+        "- Health data (results of hearing tests); access only for occupational physicians.\n\n"
+        "Nature of the processing: hosting.\n\nANNEX IV - LIST OF SUB-PROCESSORS\n\n1. Name: Textbote B.V.\n"
+        "Description of the processing: sends SMS reminders; no health data is transferred to it.\n"
+    )
+    fact = clauses.special_categories(doc)
+    assert _value(fact) is True
+    _check(doc, fact)
+    none = _doc(
+        "ANNEX II\n\nSensitive data processed (if applicable) and applied restrictions or safeguards that fully take "
+        "into consideration the nature of the data and the risks involved, such as for instance strict purpose "
+        "limitation, access restrictions or additional security measures: None.\n"
+    )
+    assert _value(clauses.special_categories(none)) is False

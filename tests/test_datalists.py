@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from graph.document import Document
 from graph.extract.datalists import find_data_categories, find_data_subjects
 from graph.readers import read_document
@@ -272,3 +274,151 @@ def test_seed_lists_match_gold(seeds_dir, seed_gold_dir):
             hits += sum(1 for g in gold[key] if g in labels)
             total += len(gold[key])
     assert hits / total >= 0.9
+
+
+def test_html_page_with_question_headings_under_a_subprocessor_title(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<html><body><nav><a href="/">Home</a></nav><h1>Subprocessors and DPA terms</h1>\n'
+        "<h3>What personal data we process</h3>\n"
+        "<ul><li>Survey answers entered by participants (depending on the questions you add)</li>\n"
+        "<li>Technical metadata (IP address, user agent)</li><li>Uploaded attachments</li></ul>\n"
+        "<h3>Whose data</h3>\n<ul><li>Participants in your surveys</li><li>Users of your team account</li></ul>\n"
+        "<h3>Security</h3><p>We encrypt everything.</p></body></html>",
+        encoding="utf-8",
+    )
+    doc = read_document(page)
+    cats, _ = find_data_categories(doc)
+    subs, _ = find_data_subjects(doc)
+    assert _labels(cats) == [
+        "Survey answers entered by participants (depending on the questions you add)",
+        "Technical metadata (IP address, user agent)",
+        "Uploaded attachments",
+    ]
+    assert _labels(subs) == ["Participants in your surveys", "Users of your team account"]
+    _check_spans(doc, cats + subs)
+
+
+@pytest.mark.parametrize(
+    ("text", "cats", "subs"),
+    [
+        (
+            "ANNEX 1\n\nTypes of Customer Personal Data: names, email addresses and IP addresses.\n",
+            ["names", "email addresses", "IP addresses"],
+            [],
+        ),
+        (
+            "B. Description\n\nCategories of data subjects whose personal data is processed:\n- Patients\n- Staff\n\n"
+            "Categories of personal data processed:\n- Identification data (name, date of birth)\n- Appointment data\n",
+            ["Identification data (name, date of birth)", "Appointment data"],
+            ["Patients", "Staff"],
+        ),
+        (
+            "## Whose data is affected?\n\n- Website visitors\n- Newsletter subscribers\n\n"
+            "## Which data do we process?\n\n- Contact details\n- Usage data\n",
+            ["Contact details", "Usage data"],
+            ["Website visitors", "Newsletter subscribers"],
+        ),
+        (
+            "4. Personal Data\n\n4.1 The personal data we process on your behalf includes: account data (name, email), "
+            "content you upload and usage logs.\n",
+            ["account data (name, email)", "content you upload", "usage logs"],
+            [],
+        ),
+        (
+            "II. Umfang\n\nZu den verarbeiteten Daten gehören Kontaktdaten, Vertragsnummern, Bestell- und Lieferdaten "
+            "sowie Gesprächsprotokolle.\n",
+            ["Kontaktdaten", "Vertragsnummern", "Bestell- und Lieferdaten", "Gesprächsprotokolle"],
+            [],
+        ),
+        (
+            "Verarbeitet werden die folgenden personenbezogenen Daten der Kunden: Kontaktdaten, Vertragsnummern, "
+            "Bestell-, Liefer- und Rechnungsdaten.\n",
+            ["Kontaktdaten", "Vertragsnummern", "Bestell-, Liefer- und Rechnungsdaten"],
+            [],
+        ),
+        (
+            "2. Datenkategorien\n\n1. Kontaktdaten\n2. Telefonverbindungsdaten (Rufnummer, Dauer)\n\n"
+            "III. Betroffene\n\nKunden – Interessenten – Lieferanten\n",
+            ["Kontaktdaten", "Telefonverbindungsdaten (Rufnummer, Dauer)"],
+            ["Kunden", "Interessenten", "Lieferanten"],
+        ),
+        (
+            "§ 2 Datenkategorien\n\n- Stammdaten der Mieter\n- Zählerstände\n\n§ 3 Kreis der Betroffenen\n\n"
+            "Mieter / Eigentümer / Hausverwaltungen\n\n§ 4 Pflichten\nText.\n",
+            ["Stammdaten der Mieter", "Zählerstände"],
+            ["Mieter", "Eigentümer", "Hausverwaltungen"],
+        ),
+    ],
+)
+def test_heading_wordings_and_separators(text, cats, subs):
+    doc = _doc(text)
+    found_cats, _ = find_data_categories(doc)
+    found_subs, _ = find_data_subjects(doc)
+    assert _labels(found_cats) == cats
+    assert _labels(found_subs) == subs
+    _check_spans(doc, found_cats + found_subs)
+
+
+def test_gender_inclusive_forms_are_copied_and_matched():
+    doc = _doc(
+        "## Wessen Daten?\n\nBetroffene: Besucher:innen der Website / Kund:innen und Interessent:innen / "
+        "Newsletter-Abonnent:innen / Mitarbeiter*innen des Auftraggebers\n\n## Sonstiges\nText.\n"
+    )
+    subs, _ = find_data_subjects(doc)
+    assert _labels(subs) == [
+        "Besucher:innen der Website",
+        "Kund:innen und Interessent:innen",
+        "Newsletter-Abonnent:innen",
+        "Mitarbeiter*innen des Auftraggebers",
+    ]
+    assert all(it.concept for it in subs)
+    assert subs[0].concept.endswith("#WebsiteVisitor")
+    _check_spans(doc, subs)
+    doc = _doc(
+        "5. Betroffene Personen\n\n- Mitarbeiter*innen und Kund*innen\n- MitarbeiterInnen\n- Kund_innen\n\n6. Pflichten\n"
+    )
+    subs, _ = find_data_subjects(doc)
+    assert _labels(subs) == ["Mitarbeiter*innen und Kund*innen", "MitarbeiterInnen", "Kund_innen"]
+    assert all(it.concept for it in subs)
+    doc = _doc("Kategorien betroffener Personen: Schüler:innen, Lehrer/-innen und Erziehungsberechtigte.\n")
+    subs, _ = find_data_subjects(doc)
+    assert _labels(subs) == ["Schüler:innen", "Lehrer/-innen", "Erziehungsberechtigte"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>We process the following data:</p><ul><li>Poll answers</li><li>Voter metadata (IP address)</li></ul>"
+        "<p>The people concerned are:</p><ul><li>Voters</li><li>Members of your team</li></ul>",
+        "<p>We process the personal data that your respondents and your team enter into the service, in "
+        "particular:</p><ul><li>Poll answers</li><li>Voter metadata (IP address)</li></ul>"
+        "<p>This data relates to the following people:</p><ul><li>Voters</li><li>Members of your team</li></ul>",
+        "<p><strong>What personal data we process</strong></p><ul><li>Poll answers</li><li>Voter metadata "
+        "(IP address)</li></ul><p><strong>Categories of data subjects</strong></p><ul><li>Voters</li>"
+        "<li>Members of your team</li></ul>",
+    ],
+)
+def test_data_lists_on_a_page_titled_subprocessors(tmp_path, body):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><h1>Subprocessors and terms</h1><h2>Terms</h2><h3>1. What we process and for whom</h3>"
+        f"{body}<h3>2. Your instructions</h3><p>We follow them.</p><h2>Current subprocessors</h2>"
+        "<table><tr><th>Subprocessor</th><th>Purpose</th></tr><tr><td>Hetzner Online GmbH</td><td>Hosting</td>"
+        "</tr></table></body></html>",
+        encoding="utf-8",
+    )
+    doc = read_document(page)
+    cats, _ = find_data_categories(doc)
+    subs, _ = find_data_subjects(doc)
+    assert _labels(cats) == ["Poll answers", "Voter metadata (IP address)"]
+    assert _labels(subs) == ["Voters", "Members of your team"]
+
+
+def test_lists_inside_a_subprocessor_annex_stay_excluded():
+    doc = _doc(
+        "Anlage 3 – Unterauftragnehmer\n\n1. Hetzner Online GmbH\nDatenkategorien: Kontaktdaten, Logdaten\n\n"
+        "2. Muster Mail GmbH\nBetroffene: Newsletter-Empfänger\n"
+    )
+    assert find_data_categories(doc)[0] == []
+    assert find_data_subjects(doc)[0] == []

@@ -178,3 +178,88 @@ def test_seed_processors_match_gold(seeds_dir, seed_gold_dir):
 def test_seed_services(seeds_dir, seed_gold_dir, stem):
     gold = json.loads((seed_gold_dir / f"{stem}.json").read_text(encoding="utf-8"))["processor"]
     assert find_processor(read_document(seeds_dir / f"{stem}.txt")).service == gold["service"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        (
+            "PARTIES\n\n(1) NORTHWIND ANALYTICS LTD, a company incorporated and registered in England and Wales "
+            'with company number 09876543 (the "Processor"); and\n\n(2) the customer named in the Order Form '
+            '(the "Controller").\n',
+            "NORTHWIND ANALYTICS LTD",
+            "GB",
+        ),
+        (
+            "(1) NORTHWIND ANALYTICS, a company registered in England and Wales with company number 0987 "
+            '(the "Processor"); and\n(2) the customer (the "Controller").\n',
+            "NORTHWIND ANALYTICS",
+            "GB",
+        ),
+        (
+            "Dieser Vertrag wird geschlossen zwischen dem Kunden als Verantwortlichem und der Hafenblick "
+            "Callcenter GmbH, nachfolgend „Auftragnehmer“ genannt.\n\n§ 1 Gegenstand\n",
+            "Hafenblick Callcenter GmbH",
+            None,
+        ),
+        (
+            'between the customer (the "Customer") and Harbourlight Ltd, hereinafter referred to as the "Processor".\n',
+            "Harbourlight Ltd",
+            None,
+        ),
+        (
+            "Die Hafenblick Callcenter GmbH – im Folgenden „Auftragnehmer“ – verarbeitet Daten im Auftrag des Kunden.\n",
+            "Hafenblick Callcenter GmbH",
+            None,
+        ),
+        (
+            "# Auftragsverarbeitungsvertrag\n\n**Auftraggeber:** die Kundin laut Angebot\n\n"
+            "**Auftragnehmer:** Pixelhof Grafik e.U., Lindengasse 4, 8010 Graz\n\n## Worum geht es?\nText.\n",
+            "Pixelhof Grafik e.U.",
+            "AT",
+        ),
+        (
+            "Vereinbarung zwischen der Bergblick IT OG, Am Anger 2, 6020 Innsbruck (im Folgenden "
+            "„Auftragsverarbeiter“) und dem Kunden (im Folgenden „Verantwortlicher“).\n",
+            "Bergblick IT OG",
+            "AT",
+        ),
+        (
+            "Zwischen der Alpha GmbH, eingetragen im Handelsregister, und der Beta KG, mit Sitz in Köln "
+            "(nachfolgend „Auftragnehmer“).\n",
+            "Beta KG",
+            "DE",
+        ),
+    ],
+)
+def test_appositions_trailing_designations_and_legal_forms(text, name, country):
+    doc = _doc(text)
+    proc = find_processor(doc)
+    assert proc.name == name
+    assert proc.country == country
+    _check_spans(doc, proc)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Nordlicht Systems ApS",
+        "Kettu Data Oy",
+        "Tamm Tarkvara OÜ",
+        "Lipa Razvoj d.o.o.",
+        "Wisła Soft sp. z o.o.",
+        "Canal Media S.L.",
+        "Riva Dati S.r.l.",
+        "Lac Léman Sàrl",
+        "Polder Cloud N.V.",
+        "Bachtal Software GmbH & Co. KG",
+        "Teich Apps UG (haftungsbeschränkt)",
+        "Hans Muster e.K.",
+        "Gipfel Web KEG",
+        "Harbour Advisory LLP",
+        "Bay Tools LLC",
+    ],
+)
+def test_legal_forms_of_many_countries_end_a_defined_name(name):
+    doc = _doc(f'This Addendum is made between the customer ("Customer") and {name} ("Processor").\n')
+    assert find_processor(doc).name == name

@@ -66,7 +66,8 @@ CUE_SETS = [
     "controller-role",
     "function-words-de",
     "function-words-en",
-    "number-24",
+    "number-20",
+    "number-joiner",
     "month-03",
 ]
 

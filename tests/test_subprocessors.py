@@ -766,3 +766,245 @@ def test_seed_000_document_mechanisms_stay_off_entries(seeds_dir: Path) -> None:
 
 def test_seeds_exist() -> None:
     assert SEEDS.is_dir()
+
+
+# --- statements about one entry outside the list (notes, seat sentences, clauses) --------
+
+KV_OTHER_KEYS = """\
+Anlage 2 – Unterauftragsverhältnisse
+
+Auftragnehmer: Wolkenhaus Rechenzentren GmbH
+Anschrift: Industriering 4, 04103 Leipzig
+Art der Leistung: Hosting der Zeiterfassungsdaten
+Serverstandort: Leipzig, Deutschland
+Drittlandtransfer: nein
+
+Auftragnehmer: Quillmark Software Inc.
+Anschrift: 200 Pine Street, Denver, CO 80202, USA
+Art der Leistung: Ticketsystem
+Serverstandort: USA
+Drittlandtransfer: ja
+Garantien: Standardvertragsklauseln
+"""
+
+
+def test_key_value_blocks_with_contractor_keys_and_repeated_safeguard_keys():
+    _, result = run(KV_OTHER_KEYS)
+    entries = by_name(result)
+    assert list(entries) == ["Wolkenhaus Rechenzentren GmbH", "Quillmark Software Inc."]
+    assert entries["Wolkenhaus Rechenzentren GmbH"].seat_country == "DE"
+    quill = entries["Quillmark Software Inc."]
+    assert quill.seat_country == "US" and quill.processing_countries == ["US"]
+    assert mech(quill) == ["SCC"]
+
+
+SEAT_SENTENCES_DE = """\
+## Welche Dienstleister setzen wir ein?
+
+Wir setzen die folgenden Unterauftragsverarbeiter ein:
+
+| Dienstleister | Zweck |
+| --- | --- |
+| Talvik Metrics OÜ | Webanalyse |
+| Sonnhalde Versand GmbH & Co. KG | Newsletter |
+| Fjordlys Analytics AS | Reichweitenmessung |
+
+Talvik Metrics ist ein Unternehmen aus Estland. Sonnhalde Versand hat ihren Sitz in Freiburg im \
+Breisgau; die Server stehen in Frankfurt am Main. Fjordlys Analytics AS hat seinen Sitz in Norwegen.
+"""
+
+SEAT_SENTENCES_EN = """\
+Sub-processors. We currently use the following sub-processors:
+
+| Provider | Purpose |
+| --- | --- |
+| Harrowgate Mail Ltd | Transactional e-mail |
+| Pinecrest Logs, Inc. | Log management |
+
+Harrowgate Mail is based in the United Kingdom. Pinecrest Logs, Inc. is headquartered in Canada and \
+customer logs are stored in the Netherlands.
+"""
+
+
+def test_seat_sentences_after_a_two_column_table_german():
+    _, result = run(SEAT_SENTENCES_DE)
+    entries = by_name(result)
+    assert entries["Talvik Metrics OÜ"].seat_country == "EE"
+    sonn = entries["Sonnhalde Versand GmbH & Co. KG"]
+    assert sonn.seat_country == "DE" and sonn.processing_countries == ["DE"]
+    assert entries["Fjordlys Analytics AS"].seat_country == "NO"
+
+
+def test_seat_sentences_after_a_two_column_table_english():
+    _, result = run(SEAT_SENTENCES_EN)
+    entries = by_name(result)
+    assert entries["Harrowgate Mail Ltd"].seat_country == "GB"
+    pine = entries["Pinecrest Logs, Inc."]
+    assert pine.seat_country == "CA" and pine.processing_countries == ["NL"]
+
+
+NOTE_ON_ENTRY_DE = """\
+Der Auftragnehmer setzt folgende Unterauftragnehmer ein:
+1. Lindgrün Hosting GmbH, Gartenweg 3, 50667 Köln – Hosting
+2. Pebblecast Ltd., 5 Harbour Street, Dublin 2, Irland – CRM
+
+Hinweis zu Nr. 2: Die Daten werden in Rechenzentren in Deutschland gespeichert; die \
+Muttergesellschaft in den USA kann im Supportfall zugreifen, gestützt auf das EU-U.S. Data Privacy Framework.
+"""
+
+NOTE_ON_ENTRY_EN = """\
+The Processor engages the following sub-processors:
+1. Ravenholt Cloud B.V., Keizersgracht 1, Amsterdam, Netherlands – hosting
+2. Slatebridge Support Ltd, 3 Mill Lane, Leeds LS1 4AB, United Kingdom – helpdesk
+
+Note on item 1: backups are kept in Germany; remote support from Canada relies on the adequacy decision for Canada.
+"""
+
+
+def test_note_on_an_entry_number_is_no_entry_but_adds_to_that_entry_german():
+    _, result = run(NOTE_ON_ENTRY_DE)
+    entries = by_name(result)
+    assert list(entries) == ["Lindgrün Hosting GmbH", "Pebblecast Ltd."]
+    pebble = entries["Pebblecast Ltd."]
+    assert pebble.seat_country == "IE"
+    assert set(pebble.processing_countries) == {"DE", "US"}
+    assert mech(pebble) == ["DPF"]
+    assert entries["Lindgrün Hosting GmbH"].processing_countries == []
+
+
+def test_note_on_an_entry_number_is_no_entry_but_adds_to_that_entry_english():
+    _, result = run(NOTE_ON_ENTRY_EN)
+    entries = by_name(result)
+    assert list(entries) == ["Ravenholt Cloud B.V.", "Slatebridge Support Ltd"]
+    raven = entries["Ravenholt Cloud B.V."]
+    assert set(raven.processing_countries) == {"DE", "CA"}
+    assert mech(raven) == ["ADEQUACY"]
+
+
+PROSE_CLAUSES = """\
+5. Sub-processing
+The Processor engages the following sub-processors: Cobaltline Hosting S.A. (Luxembourg) for hosting, \
+Mossbank, Inc. (United States) for customer support, and Tally (Orbitwise Software, Inc., USA) for error \
+monitoring. Customer Data is hosted by Cobaltline in Ireland. Mossbank is certified under the EU-U.S. \
+Data Privacy Framework. The Processor also uses its affiliate Karoo Digital (Pty) Ltd for support.
+"""
+
+
+def test_prose_clauses_tie_places_and_mechanisms_to_the_named_entry():
+    _, result = run(PROSE_CLAUSES)
+    entries = by_name(result)
+    assert entries["Cobaltline Hosting S.A."].seat_country == "LU"
+    assert entries["Cobaltline Hosting S.A."].processing_countries == ["IE"]
+    assert mech(entries["Mossbank, Inc."]) == ["DPF"]
+    assert entries["Orbitwise Software, Inc."].seat_country == "US"
+    assert "Karoo Digital (Pty) Ltd" in entries
+
+
+ENTITY_COUNTRY_TABLE = """\
+## Schedule 3 – List of Sub-processors
+
+| Entity Name | Entity Country | Processing Location | Services Performed |
+|---|---|---|---|
+| Orchid Search B.V. | Netherlands | Germany and the Netherlands | Search cluster hosting |
+| Tallpine Cloud LLC | United States | United States, Ireland | Infrastructure |
+"""
+
+UNTERAUFTRAG_ORTE = """\
+Anlage 3 – Unterauftragnehmer
+
+| Unterauftragnehmer | Leistung | Ort der Datenverarbeitung |
+|---|---|---|
+| Birkenau Scan GmbH, 79098 Freiburg | Digitalisierung | Deutschland und Österreich |
+| Ostwind Archiv AG, 01067 Dresden | Archivierung | Deutschland, Polen |
+"""
+
+
+def test_entity_country_column_is_the_seat_and_cells_hold_several_places():
+    _, result = run(ENTITY_COUNTRY_TABLE)
+    entries = by_name(result)
+    assert entries["Orchid Search B.V."].seat_country == "NL"
+    assert entries["Orchid Search B.V."].processing_countries == ["DE", "NL"]
+    assert entries["Tallpine Cloud LLC"].seat_country == "US"
+    assert entries["Tallpine Cloud LLC"].processing_countries == ["US", "IE"]
+
+
+def test_german_postcode_town_is_the_seat_and_cells_hold_several_places():
+    _, result = run(UNTERAUFTRAG_ORTE)
+    entries = by_name(result)
+    assert entries["Birkenau Scan GmbH"].seat_country == "DE"
+    assert entries["Birkenau Scan GmbH"].processing_countries == ["DE", "AT"]
+    assert entries["Ostwind Archiv AG"].processing_countries == ["DE", "PL"]
+
+
+# --- grid tables with wrapped cells ------------------------------------------------------
+
+GRID_TABLE_DE = """\
+Anlage 3 – Genehmigte Unterauftragsverhältnisse
+
++--------------------------------+----------------------+----------------------+
+| Unterauftragnehmer (Name,      | Leistung             | Ort der              |
+| Rechtsform, Sitz)              |                      | Datenverarbeitung    |
++================================+======================+======================+
+| Nordwall Rechenzentrum GmbH,   | Hosting der          | Deutschland          |
+| 20095 Hamburg                  | Archivdaten          |                      |
++--------------------------------+----------------------+----------------------+
+| Bergquell Akten- und           | Fernwartung          | Deutschland,         |
+| Datenservice GmbH, 70173       |                      | Schweiz              |
+| Stuttgart                      |                      |                      |
++--------------------------------+----------------------+----------------------+
+| Alpensicht Data SA, 1003       | Backup               | Schweiz              |
+| Lausanne, Schweiz              |                      |                      |
++--------------------------------+----------------------+----------------------+
+"""
+
+BOX_TABLE_EN = """\
+Annex 3 – Approved sub-processors
+
+┌──────────────────────────┬──────────────────┬──────────────────┐
+│ Sub-processor (name,     │ Service          │ Processing       │
+│ address)                 │                  │ location         │
+├──────────────────────────┼──────────────────┼──────────────────┤
+│ Greyfell Hosting Ltd,    │ Hosting          │ United Kingdom   │
+│ 4 Dock Road, Leeds       │                  │                  │
+│ LS1 4AB, United Kingdom  │                  │                  │
+├──────────────────────────┼──────────────────┼──────────────────┤
+│ Marlow Analytics, Inc.,  │ Analytics        │ United States,   │
+│ Austin, TX 78701, USA    │                  │ Ireland          │
+└──────────────────────────┴──────────────────┴──────────────────┘
+"""
+
+
+def test_grid_table_with_wrapped_cells_german():
+    _, result = run(GRID_TABLE_DE)
+    entries = by_name(result)
+    assert list(entries) == [
+        "Nordwall Rechenzentrum GmbH",
+        "Bergquell Akten- und Datenservice GmbH",
+        "Alpensicht Data SA",
+    ]
+    assert entries["Nordwall Rechenzentrum GmbH"].seat_country == "DE"
+    assert entries["Nordwall Rechenzentrum GmbH"].purpose == "Hosting der Archivdaten"
+    assert entries["Bergquell Akten- und Datenservice GmbH"].processing_countries == ["DE", "CH"]
+    assert entries["Alpensicht Data SA"].seat_country == "CH"
+
+
+def test_box_drawing_table_with_wrapped_cells_english():
+    _, result = run(BOX_TABLE_EN)
+    entries = by_name(result)
+    assert list(entries) == ["Greyfell Hosting Ltd", "Marlow Analytics, Inc."]
+    assert entries["Greyfell Hosting Ltd"].seat_country == "GB"
+    assert entries["Marlow Analytics, Inc."].seat_country == "US"
+    assert entries["Marlow Analytics, Inc."].processing_countries == ["US", "IE"]
+
+
+UG_ITEMS = """\
+Der Auftragnehmer setzt folgende Unterauftragnehmer ein:
+1. Lindgrün Hosting GmbH, Gartenweg 3, 50667 Köln – Hosting
+2. Feldchat UG (haftungsbeschränkt), Domplatz 2, 50667 Köln – Live-Chat
+"""
+
+
+def test_ug_haftungsbeschraenkt_keeps_its_bracket_and_address():
+    _, result = run(UG_ITEMS)
+    entries = by_name(result)
+    assert entries["Feldchat UG (haftungsbeschränkt)"].seat_country == "DE"

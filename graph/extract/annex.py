@@ -144,7 +144,7 @@ def table_regions(doc: Document) -> list[Region]:
     """Tables anywhere whose header reads like a sub-processor list."""
     out = []
     for table in find_tables(doc, doc.lines):
-        header = [doc.text[s:e] for s, e in table.rows[0]]
+        header = [table.text(doc, c) for c in table.rows[0]]
         if not any(field_role(h) == "name" for h in header):
             continue  # only a stated entity column makes a table a list on its own
         roles = map_columns(header)

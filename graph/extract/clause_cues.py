@@ -34,22 +34,50 @@ def valued(prefix: str) -> tuple[tuple[str, re.Pattern], ...]:
     return tuple(out)
 
 
+def _number_atoms() -> dict[str, str]:
+    """Grouped word patterns of the number atoms: 'unit' (1–9), 'teen' (10–19), 'tens', 'hundred'."""
+    groups: dict[str, list[str]] = {"unit": [], "teen": [], "tens": [], "hundred": []}
+    for value, pattern in valued("number-"):
+        if not value.isdigit():
+            continue
+        n = int(value)
+        kind = "unit" if n < 10 else "teen" if n < 20 else "hundred" if n == 100 else "tens"
+        groups[kind].append(pattern.pattern)
+    return {k: "(?:" + "|".join(sorted(v, key=len, reverse=True)) + ")" for k, v in groups.items()}
+
+
 @lru_cache(maxsize=1)
 def number_pattern() -> str:
-    """A regex for a number written as digits or as a German/English word, longest word first."""
-    words = _patterns_of("number-")
-    return r"(?:(?<![\d.,])\d{1,3}(?!\d)|(?<![\w-])(?:" + "|".join(words) + r")(?![\w-]))"
+    """A regex for a number written as digits or as a German/English number word up to 999, composed
+    from the atoms: 'vierundzwanzig', 'twenty-four', 'einhundertzwanzig', 'one hundred and twenty'."""
+    a = _number_atoms()
+    join = cue("number-joiner").pattern
+    sep = rf"(?:[\s-]*(?:{join})?[\s-]*)"
+    below_100 = rf"(?:{a['unit']}{sep}{a['tens']}|{a['tens']}{sep}{a['unit']}|{a['tens']}|{a['teen']}|{a['unit']})"
+    word = rf"(?:(?:{a['unit']}[\s-]*)?{a['hundred']}(?:{sep}{below_100})?|{below_100})"
+    return r"(?:(?<![\d.,])\d{1,3}(?!\d)|(?<![\w-])" + word + r"(?![\w-]))"
 
 
 def number_value(token: str) -> int | None:
-    """The integer a number token stands for: "24" -> 24, "vierundzwanzig" -> 24."""
+    """The integer a number token stands for: "24" -> 24, "vierundzwanzig" -> 24, "twenty-four" -> 24."""
     token = token.strip()
     if token.isdigit():
         return int(token)
-    for value, pattern in valued("number-"):
-        if pattern.fullmatch(token):
-            return int(value)
-    return None
+    atoms = [(int(v), p) for v, p in valued("number-") if v.isdigit()]
+    joiner = cue("number-joiner")
+    total, pos, seen = 0, 0, False
+    while pos < len(token):
+        gap = re.compile(rf"[\s-]+|(?:{joiner.pattern})", re.IGNORECASE).match(token, pos)
+        if gap and gap.end() > pos and seen:
+            pos = gap.end()
+            continue
+        best = max(((p.match(token, pos), v) for v, p in atoms), key=lambda x: x[0].end() if x[0] else -1)
+        match, value = best
+        if not match or match.end() == pos:
+            return None
+        total = max(total, 1) * 100 if value == 100 else total + value
+        pos, seen = match.end(), True
+    return total if seen else None
 
 
 @lru_cache(maxsize=1)

@@ -7,7 +7,12 @@ traps apart:
   * the controller's own 72 h deadline towards the supervisory authority is not the processor's
     deadline: the notified party nearest to the hour figure decides;
   * an advance-notice period is not an objection period unless the text ties the objection to it;
-  * "Soweit … sensible Daten …" states neither yes nor no;
+  * an objection outside the sub-processor clause (a supplementary schedule) counts only when it
+    objects to an announced change and nothing in the clause itself gives a period;
+  * number words are composed ("vierundzwanzig", "twenty-four", "one hundred and twenty");
+  * "Soweit … sensible Daten …" states neither yes nor no; an annex field ("Sensitive data
+    transferred (if applicable) …: health data …" / "…: keine") answers the question directly, and
+    a remark about one sub-processor ("no health data is sent to it") is no answer;
   * TOM headings ("Auftragskontrolle") are not audit clauses: TOM sections are skipped.
 """
 
@@ -21,13 +26,14 @@ from graph.document import Document
 from graph.extract.clause_cues import cue, month_pattern, month_value, number_pattern, number_value, valued
 from graph.extract.datalists import find_data_categories, special_category_items
 from graph.extract.places import address_country
-from graph.extract.sentences import Sentence, clean_text, headings_above, in_section, sentences
+from graph.extract.sentences import BULLET, Sentence, clean_text, headings_above, in_section, sentences
 from graph.model import ClauseFinding, Fact
 from graph.vocab import DPACUE, vocabulary
 
 _FOLLOWING_PENALTY = 40  # characters: a party named after the figure is a weaker link
 _CONTEXT_SENTENCES = 2  # earlier sentences of the same paragraph that count as context
 _LAW_SENTENCE_SHORT = 120
+_FIELD_LABEL = 700  # characters: the longest field label of an annex form
 _LAW_GAP = 40
 _DATE_LINE = 120  # a date line is short (header, footer) …
 _DATE_LINE_START = (
@@ -186,29 +192,51 @@ def _clause_names_authority(text: str, pos: int) -> bool:
 
 
 def objection_days(doc: Document) -> Fact | None:
-    """Days the controller has to object to a new sub-processor; a bare notice period is not one."""
+    """Days the controller has to object to a new sub-processor; a bare notice period is not one.
+
+    An objection sentence counts when sub-processors are named in it, just before it or in a
+    heading above; failing that, a sentence elsewhere (a supplementary schedule) that objects to an
+    announced change, when the document speaks about sub-processors at all."""
     all_sentences = sentences(doc)
     sub = cue("clause-subprocessor")
+    weak: list[Sentence] = []
     for s in all_sentences:
-        if not cue("objection").search(s.text) or _in_tom(doc, s.start) or not _context(doc, s, sub):
+        if not cue("objection").search(s.text) or _in_tom(doc, s.start):
             continue
-        tied = bool(cue("objection-tie").search(s.text))
-        days = list(_day_re().finditer(s.text))
-        for m in days:
-            value = _days(m)
-            after = s.text[m.end() :]
-            if value is None or cue("after-objection").match(after):
-                continue
-            if _is_notice(s.text, m) and not tied:
-                continue
-            return Fact(value, doc.span(s.start + m.start(), s.start + m.end()))
-        if tied and not days:  # "… innerhalb dieser Frist Einspruch erheben": the period is in the sentence before
-            for k in range(s.index - 1, max(-1, s.index - 1 - _CONTEXT_SENTENCES), -1):
-                prev = all_sentences[k]
-                for m in _day_re().finditer(prev.text):
-                    value = _days(m)
-                    if value is not None:
-                        return Fact(value, doc.span(prev.start + m.start(), prev.start + m.end()))
+        if not _context(doc, s, sub):
+            weak.append(s)
+            continue
+        found = _objection_period(doc, s, all_sentences)
+        if found:
+            return found
+    if not sub.search(doc.text):
+        return None
+    for s in weak:
+        if cue("objection-change").search(s.text) and not cue("objection-other-topic").search(s.text):
+            found = _objection_period(doc, s, all_sentences)
+            if found:
+                return found
+    return None
+
+
+def _objection_period(doc: Document, s: Sentence, all_sentences: list[Sentence]) -> Fact | None:
+    tied = bool(cue("objection-tie").search(s.text))
+    days = list(_day_re().finditer(s.text))
+    for m in days:
+        value = _days(m)
+        after = s.text[m.end() :]
+        if value is None or cue("after-objection").match(after):
+            continue
+        if _is_notice(s.text, m) and not tied:
+            continue
+        return Fact(value, doc.span(s.start + m.start(), s.start + m.end()))
+    if tied and not days:  # "… innerhalb dieser Frist Einspruch erheben": the period is in the sentence before
+        for k in range(s.index - 1, max(-1, s.index - 1 - _CONTEXT_SENTENCES), -1):
+            prev = all_sentences[k]
+            for m in _day_re().finditer(prev.text):
+                value = _days(m)
+                if value is not None:
+                    return Fact(value, doc.span(prev.start + m.start(), prev.start + m.end()))
     return None
 
 
@@ -282,9 +310,86 @@ def _chosen_law(text: str) -> str | None:
 def special_categories(doc: Document) -> Fact | None:
     """True/False when the text says whether Art. 9 data are processed; None when it only says
     what happens if they are."""
+    field = _special_field(doc)  # the annex field answers the question directly
+    if field is not None:
+        return field
+    stated = _special_statement(doc)
+    if stated is not None:
+        return stated
+    categories, _ = find_data_categories(doc)
+    listed = special_category_items(categories)
+    if listed:
+        return Fact(True, listed[0].evidence)
+    return None
+
+
+def _special_field(doc: Document) -> Fact | None:
+    """A form field about Art. 9 data and its answer: 'Sensitive data transferred (if applicable):
+    health data …' (same line or the lines below) -> True; 'keine' / 'None' -> False."""
+    clean = clean_text(doc.text)
+    lines = doc.lines
+    for m in cue("special-categories").finditer(clean):
+        if _in_tom(doc, m.start()):
+            continue
+        line = doc.line_at(m.start())
+        text = clean[line.start : line.end]
+        colon = text.find(":", m.end() - line.start)
+        label = text[:colon] if colon >= 0 else text
+        opens = not re.sub(r"^[\W\d]*(?:[a-h][.)]\s*)?", "", text[: m.start() - line.start])  # the cue opens the line
+        long_label = _long_field_label(clean, m, line) if opens else None
+        if long_label is not None:  # the SCC annex label runs over several clauses and lines
+            line_end = long_label
+            colon = line_end - line.start - 1
+            text = clean[line.start : line_end]
+            line = doc.line_at(line_end - 1)
+        elif len(label.strip()) > 120 or re.search(r"[.!?;]\s", label) or not _is_title(label.strip() + " "):
+            continue
+        if cue("special-negation").search(label):
+            continue
+        if long_label is not None:
+            value_start, value_end = long_label, line.end
+        else:
+            value_start, value_end = (line.start + colon + 1, line.end) if colon >= 0 else (line.end, line.end)
+        if not clean[value_start:value_end].strip():  # the answer is on the lines below
+            k = line.number + 1
+            while k < len(lines) and not clean[lines[k].start : lines[k].end].strip():
+                k += 1
+            if k >= len(lines):
+                continue
+            value_start, value_end = lines[k].start, lines[k].end
+            while k + 1 < len(lines) and BULLET.match(clean[lines[k + 1].start : lines[k + 1].end]):
+                k += 1
+                value_end = lines[k].end
+        value = clean[value_start:value_end]
+        if cue("none-value").match(value) or cue("special-negation").search(value):
+            return Fact(False, doc.span(line.start, value_end))
+        if cue("special-conditional").match(value):
+            continue
+        if cue("special-category-data").search(value) or _strong_topic(value):
+            return Fact(True, doc.span(line.start, value_end))
+    return None
+
+
+def _long_field_label(clean: str, m: re.Match, line) -> int | None:
+    """Offset just after the colon of a long field label that the cue opens ('Sensitive data
+    transferred (if applicable) and applied restrictions or safeguards that fully take into
+    consideration …, restrictions for onward transfers or additional security measures:')."""
+    window = clean[m.end() : m.end() + _FIELD_LABEL]
+    stop = re.search(r"\n\s*\n|[.!?;](?:\s|$)", window)
+    colon = window.find(":", 0, stop.start() if stop else len(window))
+    if colon < 0:
+        return None
+    after = window[colon + 1 :]
+    return m.end() + colon + 1 if not after[:1].strip() else None
+
+
+def _special_statement(doc: Document) -> Fact | None:
+    """A sentence that says whether Art. 9 data are processed; not one about a single sub-processor."""
     all_sentences = sentences(doc)
     for s in all_sentences:
         if not cue("special-categories").search(s.text) or _in_tom(doc, s.start):
+            continue
+        if in_section(doc, s.start, cue("clause-subprocessor")):
             continue
         if _is_title(s.text):  # "Sensitive data transferred (if applicable)" — the answer is below
             answer = all_sentences[s.index + 1] if s.index + 1 < len(all_sentences) else None
@@ -300,10 +405,6 @@ def special_categories(doc: Document) -> Fact | None:
             return Fact(False, _span(doc, s))
         if cue("processing-verb").search(s.text) and _strong_topic(s.text):
             return Fact(True, _span(doc, s))
-    categories, _ = find_data_categories(doc)
-    listed = special_category_items(categories)
-    if listed:
-        return Fact(True, listed[0].evidence)
     return None
 
 

@@ -5,8 +5,12 @@ A list is found from its heading or introduction (cue sets `data-category-headin
 line, a table column, a key–value line ("Betroffene: Kunden, Interessenten") or a prose
 sentence ("Betroffen sind A, B sowie C."). Items are copied as written: bullets, numbering,
 markup and surrounding whitespace removed, broken lines joined, bracketed examples kept.
-Lists inside TOM or sub-processor sections are never read. A missing or garbled list gives
-what is there plus a warning; nothing is invented.
+Lists inside TOM or sub-processor sections are never read (a data-list heading nearer than the
+sub-processor heading, or a vendor page merely titled "Subprocessors", lifts that). Gender-inclusive
+forms ("Kund:innen", "Mitarbeiter*innen", "MitarbeiterInnen") are one word: their sign is neither a
+colon, a separator nor markup, and the vocabulary is asked with the base form ("Kunden").
+Items may also be separated by " / " or by two or more spaced dashes on one line. A missing or
+garbled list gives what is there plus a warning; nothing is invented.
 """
 
 from __future__ import annotations
@@ -61,11 +65,11 @@ def find_data_subjects(doc: Document) -> tuple[list[ListItem], list[str]]:
 
 
 def _find(doc: Document, kind: _Kind) -> tuple[list[ListItem], list[str]]:
-    clean = clean_text(doc.text)
+    clean = _masked(doc.text)
     spans: list[tuple[int, int]] = []
     announced = False
     for m in cue(kind.cue).finditer(clean):
-        if _excluded(doc, m.start()):
+        if _excluded(doc, m.start()) or _other_list_first(doc, clean, m, kind):
             continue
         found = _read_list(doc, clean, m, kind)
         if found is None:
@@ -74,7 +78,7 @@ def _find(doc: Document, kind: _Kind) -> tuple[list[ListItem], list[str]]:
         spans.extend(found)
     if kind.weak:
         spans.extend(_weak_prose(doc, clean, kind))
-    items = _items(doc, clean, spans, kind)
+    items = _items(doc, _unmasked(doc.text, clean), spans, kind)
     warnings = []
     if not items:
         if announced:
@@ -84,9 +88,119 @@ def _find(doc: Document, kind: _Kind) -> tuple[list[ListItem], list[str]]:
     return items, warnings
 
 
+def _title_like(text: str) -> bool:
+    """A short stand-alone line that names a list ('What personal data we process', 'Data subjects:')."""
+    return 0 < len(text) <= 80 and not text.endswith((".", ";", ",")) and not BULLET.match(text)
+
+
+def _other_list_first(doc: Document, clean: str, m: re.Match, kind: _Kind) -> bool:
+    """'Categories of data subjects whose personal data is processed:': the line opens the other list."""
+    line = doc.line_at(m.start())
+    other = cue(kind.other).search(clean, line.start, line.end)
+    return bool(other and other.start() < m.start() and not cue(kind.cue).search(clean, line.start, other.start()))
+
+
+_GENDER_MASK = "x"  # stands in for the sign of 'Kund:innen' while lists are read
+
+
+def _masked(text: str) -> str:
+    """The clean text with gender signs ('Kund:innen', 'Mitarbeiter*innen', 'Lehrer/-innen') turned
+    into a letter, so they are neither a colon, a separator nor markup. Offsets stay valid."""
+    return clean_text(cue("gender-infix").sub(lambda m: _GENDER_MASK * len(m.group()), text))
+
+
+def _unmasked(text: str, clean: str) -> str:
+    """The clean text with the gender signs restored (items are copied as written)."""
+    chars = list(clean)
+    for m in cue("gender-infix").finditer(text):
+        chars[m.start() : m.end()] = text[m.start() : m.end()]
+    return "".join(chars)
+
+
+def _degendered(label: str) -> str:
+    """'Kund:innen und Interessent:innen' -> 'Kunden und Interessenten' (for the vocabulary lookup)."""
+
+    def base(m: re.Match) -> str:
+        stem = re.search(r"\w+$", label[: m.start()])
+        word = stem.group() if stem else ""
+        if cue("gender-plural-unchanged").search(word):
+            return ""
+        return "n" if word.endswith("e") else "en"
+
+    return cue("gender-suffix").sub(base, label)
+
+
 def _excluded(doc: Document, offset: int) -> bool:
-    """Inside a TOM or sub-processor section: lists there are measures or vendors."""
-    return in_section(doc, offset, cue("tom-heading")) or in_section(doc, offset, cue("clause-subprocessor"))
+    """Inside a TOM or sub-processor section, unless a data-list heading nearer to the offset (or the
+    cue's own heading line) opens a subsection: '# Subprocessors' / '### What personal data we process'.
+    Under a page title alone ('Subprocessors' on a vendor page) a short stand-alone cue line counts too."""
+    above = sorted(
+        (sec for sec in doc.sections if sec.start <= offset < sec.end and sec.heading.start != offset),
+        key=lambda sec: (sec.level, sec.start),
+    )
+    titles = [clean_text(sec.title) for sec in above]
+    other = (cue("tom-heading"), cue("clause-subprocessor"))
+    lists = (cue(CATEGORIES.cue), cue(SUBJECTS.cue))
+    last_other = max((k for k, t in enumerate(titles) if any(c.search(t) for c in other)), default=-1)
+    if last_other < 0:
+        return False
+    page_title = last_other == 0 and _is_page_title(doc, above[0])
+    if page_title and len(above) > 1:  # '# Subprocessors and DPA terms' / '### 1. What we process'
+        return False
+    line = doc.line_at(offset)
+    own = clean_text(line.text).strip()
+    if line.number in heading_lines(doc) or (page_title and _title_like(own)):
+        titles.append(own)
+    last_list = max((k for k, t in enumerate(titles) if any(c.search(t) for c in lists)), default=-1)
+    return last_other > last_list
+
+
+def _is_page_title(doc: Document, section) -> bool:
+    """The section opens the document (its heading is the first non-blank line) and is no annex."""
+    first = next((ln for ln in doc.lines if ln.text.strip()), None)
+    return first is not None and section.heading.start == first.start and section.level >= 1
+
+
+def _title_like(text: str) -> bool:
+    """A short stand-alone line that names a list ('What personal data we process', 'Data subjects:')."""
+    return 0 < len(text) <= 80 and not text.endswith((".", ";", ",")) and not BULLET.match(text)
+
+
+def _other_list_first(doc: Document, clean: str, m: re.Match, kind: _Kind) -> bool:
+    """'Categories of data subjects whose personal data is processed:': the line opens the other list."""
+    line = doc.line_at(m.start())
+    other = cue(kind.other).search(clean, line.start, line.end)
+    return bool(other and other.start() < m.start() and not cue(kind.cue).search(clean, line.start, other.start()))
+
+
+_GENDER_MASK = "x"  # stands in for the sign of 'Kund:innen' while lists are read
+
+
+def _masked(text: str) -> str:
+    """The clean text with gender signs ('Kund:innen', 'Mitarbeiter*innen', 'Lehrer/-innen') turned
+    into a letter, so they are neither a colon, a separator nor markup. Offsets stay valid."""
+    return clean_text(cue("gender-infix").sub(lambda m: _GENDER_MASK * len(m.group()), text))
+
+
+def _unmasked(text: str, clean: str) -> str:
+    """The clean text with the gender signs restored (items are copied as written)."""
+    chars = list(clean)
+    for m in cue("gender-infix").finditer(text):
+        chars[m.start() : m.end()] = text[m.start() : m.end()]
+    return "".join(chars)
+
+
+def _degendered(label: str) -> str:
+    """'Kund:innen und Interessent:innen' -> 'Kunden und Interessenten' (for the vocabulary lookup)."""
+
+    def base(m: re.Match) -> str:
+        stem = re.search(r"\w+$", label[: m.start()])
+        word = stem.group() if stem else ""
+        if cue("gender-plural-unchanged").search(word):
+            return ""
+        return "n" if word.endswith("e") else "en"
+
+    return cue("gender-suffix").sub(base, label)
 
 
 # --- finding the list after a cue ---------------------------------------------------------
@@ -479,7 +593,7 @@ def _split_inline(clean: str, start: int, end: int) -> list[tuple[int, int]]:
         elif ch in ")]":
             depth = max(0, depth - 1)
         elif depth == 0 and ch in ",;":
-            if ch == ";" or not cue("relative-clause").match(text[k + 1 :]):
+            if ch == ";" or not (cue("relative-clause").match(text[k + 1 :]) or _open_compound(text, k)):
                 cuts.append((k, k + 1, ch))
         elif depth == 0:
             m = cue("list-split").match(text[k:])
@@ -488,6 +602,9 @@ def _split_inline(clean: str, start: int, end: int) -> list[tuple[int, int]]:
                 k += m.end()
                 continue
         k += 1
+    dashes = [m for m in cue("list-dash-split").finditer(text) if _depth_at(text, m.start()) == 0]
+    if len(dashes) >= 2 and not any(c[2] in ",;" for c in cuts):  # "Kunden – Interessenten – Lieferanten"
+        cuts = sorted(cuts + [(m.start(), m.end(), "split") for m in dashes])
     semicolons = any(c[2] == ";" for c in cuts)
     if semicolons:
         cuts = [c for c in cuts if c[2] != ","]  # "A, B; C" lists with ';' as the separator
@@ -499,7 +616,11 @@ def _split_inline(clean: str, start: int, end: int) -> list[tuple[int, int]]:
     pieces.append((pos, len(text)))
     if len(pieces) >= 2 and not semicolons and not any(c[2] == "split" for c in cuts):
         last = pieces[-1]
-        ands = [m for m in cue("list-last-and").finditer(text, last[0], last[1]) if _depth_at(text, m.start()) == 0]
+        ands = [
+            m
+            for m in cue("list-last-and").finditer(text, last[0], last[1])
+            if _depth_at(text, m.start()) == 0 and not _open_compound(text, m.start())
+        ]
         if ands:
             pieces[-1:] = [(last[0], ands[-1].start()), (ands[-1].end(), last[1])]
     out = []
@@ -508,6 +629,11 @@ def _split_inline(clean: str, start: int, end: int) -> list[tuple[int, int]]:
         if e > s:
             out.append((s, e))
     return out
+
+
+def _open_compound(text: str, pos: int) -> bool:
+    """'Bestell-, Liefer- und Rechnungsdaten': a word ending in a hyphen shares the last word."""
+    return bool(re.search(r"\w-$", text[:pos]))
 
 
 @lru_cache(maxsize=1)
@@ -549,7 +675,8 @@ def _items(doc: Document, clean: str, spans: list[tuple[int, int]], kind: _Kind)
         if not key or len(label) > _MAX_ITEM or key in seen:
             continue
         seen.add(key)
-        concept = scheme.match(label)
+        degendered = _degendered(label)
+        concept = (scheme.match(degendered) if degendered != label else None) or scheme.match(label)
         out.append(ListItem(label, concept.iri if concept is not None else None, doc.span(start, end)))
     return out
 

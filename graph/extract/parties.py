@@ -240,21 +240,24 @@ def _inline(doc: Document, clean: str) -> list[_Candidate]:
         cand = _name_candidate(clean, m.start(1), m.end(1), 1)
         if cand:
             out.append(cand)
-    for m in _designation().finditer(clean):
-        inner = m.group(1) or m.group(2)
+    designations = [(m.start(), m.group(1) or m.group(2)) for m in _designation().finditer(clean)]
+    for m in cue("role-designation-trailing").finditer(clean):
+        inner = next(g for g in m.groups() if g)
+        designations.append((m.start(), inner))
+    for at, inner in designations:
         marker = _is_marker(f"({inner})") and _first_role(inner) == "processor"
         short = not marker and _is_short_name(inner)
         if not marker and not short and not _is_self_designation(inner):
             continue
-        sentence = _sentence_of(doc, m.start())
-        cand = _name_before(clean, sentence[0], m.start())
+        sentence = _sentence_of(doc, at)
+        cand = _name_before(clean, sentence[0], at)
         if cand and short:
             # 'between Acme Inc. ("Acme") and the customer ("Customer")': the other party is the controller
             if not _legal_form_re().search(cand.name) or not cue("controller-role").search(clean[slice(*sentence)]):
                 continue
             cand = _Candidate(cand.name, cand.start, cand.end, 2)
         if cand:
-            out.append(_with_address(cand, (cand.end, m.start()) if m.start() - cand.end > 8 else None))
+            out.append(_with_address(cand, (cand.end, at) if at - cand.end > 8 else None))
     return out
 
 
@@ -289,17 +292,28 @@ def _name_before(clean: str, start: int, end: int) -> _Candidate | None:
     """The company named last before `end`: a legal-form name, else the words after 'und/and'."""
     pre = clean[max(start, end - 300) : end]
     base = end - len(pre)
+    # 'Acme LTD, a company registered in England and Wales with …': the name ends before the apposition
+    appositions = list(cue("party-apposition").finditer(pre))
+    if appositions:
+        pre = pre[: appositions[-1].start()]
     forms = list(_legal_form_re().finditer(pre))
     if forms:
         form = forms[-1]
         name_start = _capitalised_run_start(pre, form.start())
+        name_start += _leading_article(pre[name_start : form.start()])
         return _name_candidate(clean, base + name_start, base + form.end(), 1)
     tail = cue("party-connector").split(pre)[-1]
-    tail = tail.split(",")[0].strip()
+    tail = re.sub(r"^\s*\(?(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})\)\s*", "", tail.split(",")[0]).strip()
     if tail and tail[0].isupper() and len(tail) <= 60:
         s = base + pre.rindex(tail)
         return _name_candidate(clean, s, s + len(tail), 1)
     return None
+
+
+def _leading_article(text: str) -> int:
+    """Length of a leading article in a capitalised run: 'Die Acme GmbH' -> len('Die ')."""
+    m = re.match(rf"(?:{anchored('article').pattern})\s+(?=\S)", text, re.IGNORECASE)
+    return m.end() if m else 0
 
 
 @lru_cache(maxsize=1)

@@ -22,6 +22,7 @@ from graph.extract.sub_lines import Content, KeyValue, content, key_value
 from graph.extract.sub_names import has_legal_form, is_entity_name, looks_like_name, split_name_address
 
 _LABELLED = re.compile(r"^[^:]{1,80}:\s+\S")  # "Any label: value" is a field, never a heading
+_REPEATABLE = ("statement", "safeguard")  # "Drittlandtransfer: ja" then "Garantien: SCC"
 CORE_ROLES = ("name", "address", "purpose", "location", "service", "safeguard")
 
 
@@ -108,7 +109,7 @@ def _add_field(
     """Attach a field to the current block or open a new one."""
     role = kv.role or "statement"
     numbered = c.ordered and cur is not None and bool(cur.fields)
-    if pending is not None or cur is None or cur.closed or numbered or (cur.has(role) and role != "statement"):
+    if pending is not None or cur is None or cur.closed or numbered or (cur.has(role) and role not in _REPEATABLE):
         cur = _Block(heading=pending)
         if pending is not None:
             cur.line_numbers.append(pending.line.number)

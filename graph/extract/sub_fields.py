@@ -69,9 +69,12 @@ def field_role(label: str) -> str | None:
     norm = normalise_label(label)
     if not norm or len(norm) > 60:
         return None
-    for role in ROLE_ORDER:
-        if cue(f"field-{role}").search(norm):
-            return role
+    # "Unterauftragnehmer (Name, Rechtsform, Sitz)": the words outside the bracket decide.
+    outer = re.sub(r"\([^()]*\)", " ", norm).strip()
+    for text in (outer, norm) if outer and outer != norm else (norm,):
+        for role in ROLE_ORDER:
+            if cue(f"field-{role}").search(text):
+                return role
     return None
 
 

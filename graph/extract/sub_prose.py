@@ -20,7 +20,7 @@ from graph.extract.sub_names import known_org_spans
 
 _TOKEN = re.compile(r"[\w&.'’+/-]+")
 MAX_LEAD_OFFSET = 60
-_COMMA_PLACE = re.compile(r",\s*([^;()]{1,80}?)(?=\s*(?:\(|;|$))")
+_COMMA_PLACE = re.compile(r",\s*([^;()]{1,80}?)(?=\s*(?:\(|\)|;|$))")
 _BRACKET = re.compile(r"\s*\(([^()]*)\)")
 
 
@@ -76,7 +76,8 @@ def _ends_sentence(text: str, i: int, end: int) -> bool:
         return i + 1 >= end or text[i + 1 : i + 2] == "\n"
     word = re.search(r"(\S+)$", text[max(0, i - 12) : i])
     token = word.group(1) if word else ""
-    return not (len(token.strip("(")) <= 3 or token.replace(".", "").isdigit())
+    abbreviation = "." in token.strip("(").rstrip(".")  # "U.S.", "z.B.", "e.g."
+    return not (len(token.strip("(")) <= 3 or token.replace(".", "").isdigit() or abbreviation)
 
 
 def _engages(sentence: str, require_term: bool) -> bool:

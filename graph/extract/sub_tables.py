@@ -1,4 +1,5 @@
-"""Tables in a sub-processor list: markdown pipe tables, tab-separated and space-aligned rows.
+"""Tables in a sub-processor list: markdown pipe tables, tab-separated and space-aligned rows,
+and grid tables (pandoc "+---+", box drawing) whose cells wrap over several lines.
 
 Rows may wrap over lines (a cell holding a line break, as in "…03230 Vilnius⏎Litauen | …"),
 so a row is read until it has as many cells as the header. The header row maps columns to
@@ -21,6 +22,10 @@ Cell = tuple[int, int]  # offsets into Document.text
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 MAX_WRAP_LINES = 4
 _SPACED_GAP = re.compile(r"(?<=\S) {3,}(?=\S)")
+# Grid tables (pandoc "+---+---+", box drawing "├───┼───┤"): border lines between rows,
+# "|" or "│" between cells, and cells that wrap over several lines.
+_BORDER = re.compile(r"^\s*[+┌├└╞╟╠╔╚┏┣┗][-=─━═+┼┬┴┤┐┘╪╤╧╡╫╬┳┻┫┓┛]{3,}\s*$")
+_GRID_BAR = re.compile(r"[|│┃║]")
 
 
 @dataclass
@@ -30,6 +35,11 @@ class Table:
     start: int = 0
     end: int = 0
     line_numbers: list[int] = field(default_factory=list)
+    joined: dict[Cell, str] = field(default_factory=dict)  # grid cells wrapped over lines
+
+    def text(self, doc: Document, cell: Cell) -> str:
+        """The cell's text; a wrapped grid cell is its lines joined with spaces."""
+        return self.joined.get(cell, doc.text[cell[0] : cell[1]])
 
 
 def find_tables(doc: Document, lines: list[Line]) -> list[Table]:
@@ -37,6 +47,11 @@ def find_tables(doc: Document, lines: list[Line]) -> list[Table]:
     tables: list[Table] = []
     i = 0
     while i < len(lines):
+        if _BORDER.match(lines[i].text):
+            table, i = _read_grid(doc, lines, i)
+            if len(table.rows) >= 1:
+                tables.append(table)
+            continue
         kind = _row_kind(lines[i].text)
         if kind is None:
             i += 1
@@ -56,6 +71,51 @@ def _row_kind(text: str) -> str | None:
     if len(_SPACED_GAP.findall(s)) >= 1 and len(s) <= 300:
         return "spaced"
     return None
+
+
+def _read_grid(doc: Document, lines: list[Line], i: int) -> tuple[Table, int]:
+    """Rows of a grid table: the lines between two borders form one row, cell by cell."""
+    table = Table("grid", start=lines[i].start)
+    table.line_numbers.append(lines[i].number)
+    block: list[Line] = []
+    i += 1
+    while i < len(lines) and (_BORDER.match(lines[i].text) or _GRID_BAR.match(lines[i].text.strip()[:1])):
+        line = lines[i]
+        table.line_numbers.append(line.number)
+        table.end = line.end
+        if _BORDER.match(line.text):
+            if block:
+                table.rows.append(_grid_row(doc, table, block))
+            block = []
+        else:
+            block.append(line)
+        i += 1
+    if block:
+        table.rows.append(_grid_row(doc, table, block))
+    return table, i
+
+
+def _grid_row(doc: Document, table: Table, block: list[Line]) -> list[Cell]:
+    """One grid row: per column, the span from its first to its last text, and the joined text."""
+    parts: list[list[Cell]] = []
+    for line in block:
+        bars = [m.start() for m in _GRID_BAR.finditer(line.text)]
+        for col, (a, b) in enumerate(zip(bars, bars[1:], strict=False)):
+            while len(parts) <= col:
+                parts.append([])
+            cell = _trim(line.text, a + 1, b, line.start)
+            if cell[1] > cell[0]:
+                parts[col].append(cell)
+    row: list[Cell] = []
+    for segments in parts:
+        if not segments:
+            row.append((block[0].start, block[0].start))
+            continue
+        cell = (segments[0][0], segments[-1][1])
+        if len(segments) > 1:
+            table.joined[cell] = " ".join(doc.text[s:e] for s, e in segments)
+        row.append(cell)
+    return row
 
 
 def _read_table(doc: Document, lines: list[Line], i: int, kind: str) -> tuple[Table, int]:
@@ -142,7 +202,7 @@ def table_entries(doc: Document, table: Table, require_header: bool = False) -> 
     """Entries of one table; rows that hold no entity name are skipped."""
     if not table.rows:
         return []
-    header = [doc.text[s:e] for s, e in table.rows[0]]
+    header = [table.text(doc, c) for c in table.rows[0]]
     roles = map_columns(header)
     require_header = require_header or table.kind == "spaced"
     has_header = "name" in roles and sum(1 for r in roles if r) >= 2
@@ -153,21 +213,21 @@ def table_entries(doc: Document, table: Table, require_header: bool = False) -> 
         roles = _guess_roles(doc, rows)
     entries = []
     for cells in rows:
-        entry = _row_entry(doc, cells, roles)
+        entry = _row_entry(doc, cells, roles, table)
         if entry is not None:
             entry.layout = "table"
             entries.append(entry)
     return entries
 
 
-def _row_entry(doc: Document, cells: list[Cell], roles: list[str | None]) -> RawEntry | None:
+def _row_entry(doc: Document, cells: list[Cell], roles: list[str | None], table: Table) -> RawEntry | None:
     """A row as an entry; group rows ("| **EU** | | |") and rows without a name are skipped."""
     if sum(1 for s, e in cells if e > s) < 2:
         return None
     fields = []
     for (s, e), role in zip(cells, roles, strict=False):
         if role and role != "ignore" and e > s:
-            fields.append(Field(role, s, e, doc.text[s:e]))
+            fields.append(Field(role, s, e, table.text(doc, (s, e))))
     name = next((f for f in fields if f.role == "name"), None)
     if name is None or not _name_cell_ok(name.value):
         return None

@@ -3,6 +3,8 @@
 `find_subprocessors(doc)` is the one entry point. The work is split by job:
 `annex` finds list regions, `entries` parses them in every layout, `places` resolves
 countries, `footnotes` ties markers to footnote texts and `mechanisms` finds transfer tools.
+`sub_mentions` adds what notes ("Hinweis zu Nr. 4") and sentences outside the list say
+about one named entry (seat, places of processing, mechanisms).
 This module turns raw entries into `SubprocessorEntry` records and merges repeated listings
 of one legal entity (purposes joined with "; ", as in the gold files).
 """
@@ -27,6 +29,7 @@ from graph.extract.mechanisms import (
 from graph.extract.places import address_country, codes, location_countries, mostly_places
 from graph.extract.sub_cues import cue
 from graph.extract.sub_fields import Field, RawEntry
+from graph.extract.sub_mentions import apply_mentions, apply_notes, note_spans
 from graph.extract.sub_names import clean_name, has_legal_form, known_org, name_key, split_name_address
 from graph.extract.sub_prose import sentence_spans
 from graph.model import Mechanism, Span, SubprocessorEntry
@@ -55,10 +58,15 @@ def find_subprocessors(doc: Document) -> SubprocessorResult:
         raws = [r for region in regions for r in region_prose(doc, region)] or document_prose(doc)
         if raws:
             result.annex = doc.span(raws[0].start, raws[-1].end)
+    notes = note_spans(doc)
+    raws = [r for r in raws if not any(s <= r.start < e for s, e, _ in notes)]
     default = _postcode_default(doc)
     built = [e for e in (build_entry(doc, raw, default) for raw in raws) if e is not None]
+    apply_notes(doc, built, notes)
     result.entries = merge_entries(built)
     exclude = [(r.start, r.end) for r in raws] + [(n.start, n.end) for r in raws for n in r.footnotes.values()]
+    exclude += [(s, e) for s, e, _ in notes]
+    apply_mentions(doc, result.entries, exclude)
     result.document_mechanisms = document_mechanisms(doc, exclude)
     if not result.entries:
         result.warnings.append(NO_LIST)
@@ -135,6 +143,9 @@ def _split_name_field(doc: Document, f: Field) -> tuple[Field, Field | None]:
     rest_text = f.text[rest:]
     if rest >= len(f.text) or not any(ch.isdigit() for ch in rest_text) and address_country(rest_text) is None:
         return f, None
+    if f.text != doc.text[f.start : f.end]:  # a grid cell joined from several lines
+        cut = min(f.start + name_end, f.end)
+        return Field(f.role, f.start, cut, f.text[:name_end]), Field("address", cut, f.end, f.text[rest:])
     name = Field(f.role, f.start, f.start + name_end, doc.text[f.start : f.start + name_end])
     return name, Field("address", f.start + rest, f.end, doc.text[f.start + rest : f.end])
 
