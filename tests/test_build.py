@@ -262,3 +262,13 @@ def test_only_dpv_terms_listed_in_the_research_notes_are_used():
         for prefix, ns in prefixes.items():
             if str(term).startswith(ns):
                 assert f"{prefix}:{str(term)[len(ns) :]}" in listed, term
+
+
+def test_every_dpag_term_in_the_reference_data_is_declared_in_the_ontology():
+    """Vocabularies, cue sets and the requirement catalogue use only declared dpag: terms."""
+    declared = {s for s in ontology().subjects(RDF.type, None) if str(s).startswith(str(DPAG))}
+    used = set()
+    for path in ONTOLOGY.parent.rglob("*.ttl"):
+        for triple in Graph().parse(path):
+            used.update(t for t in triple if isinstance(t, URIRef) and str(t).startswith(str(DPAG)))
+    assert sorted(str(t) for t in used - declared) == []
