@@ -6,6 +6,7 @@ their warnings, so a reader of the code sees the whole extraction in one screen.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from graph.document import Document
@@ -16,7 +17,22 @@ from graph.extract.subprocessors import find_subprocessors
 from graph.model import ExtractionRecord
 from graph.readers import read_document
 
-EXTRACTOR_VERSION = "0.1.0"
+_ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def _fingerprint() -> str:
+    """Release plus a hash of the extractor's code and the data it matches against, so a store
+    re-extracts a document after an upgrade instead of keeping facts from older rules."""
+    digest = hashlib.sha256()
+    sources = sorted(Path(__file__).parent.glob("*.py")) + sorted((_ROOT / "ontology").rglob("*.ttl"))
+    sources += [_ROOT / "graph" / name for name in ("document.py", "readers.py", "html_text.py", "vocab.py")]
+    for path in sources:
+        if path.exists():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"0.1.0+{digest.hexdigest()[:12]}"
+
+
+EXTRACTOR_VERSION = _fingerprint()
 
 
 def extract_document(doc: Document) -> ExtractionRecord:
