@@ -98,16 +98,3 @@ def test_html_becomes_markdown_subset_without_page_chrome(tmp_path):
     for chrome in ("tracking", "cookies", "Pricing", "Impressum"):
         assert chrome not in text
     assert doc.media_type == "text/html"
-
-
-def test_extractor_version_changes_with_the_rules(tmp_path, monkeypatch):
-    """A store must re-extract after an upgrade: the version fingerprints code and cue data."""
-    from graph.extract import pipeline
-
-    before = pipeline._fingerprint()
-    assert before.startswith("0.1.0+") and before == pipeline.EXTRACTOR_VERSION
-    fake_root = tmp_path / "root"
-    (fake_root / "ontology").mkdir(parents=True)
-    (fake_root / "ontology" / "cues.ttl").write_text("# one more cue\n")
-    monkeypatch.setattr(pipeline, "_ROOT", fake_root)
-    assert pipeline._fingerprint() != before
