@@ -109,6 +109,11 @@ class _Writer:
                 flush()
                 self.table(child)
                 self.blank()
+            elif name == "dl":
+                flush()
+                self.blank()
+                self.definitions(child)
+                self.blank()
             elif name == "br":
                 buffer.append("\n")
             elif name in _BLOCKS or name in ("li", "dl", "tbody", "thead", "tr"):
@@ -119,6 +124,33 @@ class _Writer:
             else:
                 buffer.append(_inline(child))
         flush()
+
+    def definitions(self, node: Tag) -> None:
+        """A <dl>: a label <dt> with one <dd> is "Label: value"; any other <dt> opens a group
+        (blank line, the term, then its <dd>s as lines; when none is labelled, the term and its
+        <dd>s form one list item "- Term – value – value")."""
+        groups: list[tuple[str, list[str]]] = []
+        for item in node.find_all(["dt", "dd"]):
+            text = _clean(_inline(item)).replace("\n", " ").strip()
+            if not text:
+                continue
+            if item.name == "dt" or not groups:
+                groups.append((text, []))
+            else:
+                groups[-1][1].append(text)
+        for term, values in groups:
+            if len(values) == 1 and _is_label(term):
+                self.line(f"{term.rstrip(':').strip()}: {values[0]}")
+                continue
+            self.blank()
+            labelled = [v for v in values if _LABELLED.match(v)]
+            plain = [v for v in values if not _LABELLED.match(v)]
+            if not labelled:
+                self.line("- " + " – ".join([term, *plain]))
+                continue
+            self.line(term)
+            for v in labelled + plain:
+                self.line(v)
 
     def list(self, node: Tag, ordered: bool, depth: int = 0) -> None:
         for number, item in enumerate(node.find_all("li", recursive=False), start=1):
@@ -148,6 +180,18 @@ class _Writer:
             if first:
                 self.out.append("|" + "|".join(" --- " for _ in cells) + "|")
                 first = False
+
+
+_LABELLED = re.compile(r"^[^:]{1,40}:\s+\S")
+
+
+def _is_label(term: str) -> bool:
+    """A <dt> that is a field label ("Address", "Sitz:"), not an entity name."""
+    if term.endswith(":"):
+        return True
+    from graph.extract.sub_fields import field_role  # lazy: the reader must not load the extractor
+
+    return len(term.split()) <= 4 and field_role(term) is not None
 
 
 def html_to_text(raw: bytes | str) -> str:

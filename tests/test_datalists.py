@@ -422,3 +422,70 @@ def test_lists_inside_a_subprocessor_annex_stay_excluded():
     )
     assert find_data_categories(doc)[0] == []
     assert find_data_subjects(doc)[0] == []
+
+
+# --- fallback: unnamed data lists -------------------------------------------------------------
+
+
+def test_unnamed_bullets_after_a_paragraph_about_personal_data():
+    doc = _doc(
+        "3. Scope of our work\n\n"
+        "We handle personal data only to run the booking calendar for you. Depending on your settings, "
+        "this involves:\n\n"
+        "- Booking entries made by guests (date, time, party size)\n"
+        "- Guest contact details (name, phone number)\n"
+        "- Staff accounts of your team (name, login e-mail)\n\n"
+        "The persons concerned are:\n\n- Guests\n- Staff members\n"
+    )
+    cats, _ = find_data_categories(doc)
+    assert _labels(cats) == [
+        "Booking entries made by guests (date, time, party size)",
+        "Guest contact details (name, phone number)",
+        "Staff accounts of your team (name, login e-mail)",
+    ]
+    _check_spans(doc, cats)
+
+
+def test_unnamed_one_sentence_list_opened_by_verarbeitet_werden():
+    doc = _doc(
+        "II. Umfang\n\n"
+        "1. Der Dienstleister übernimmt die Terminvergabe für die Praxis.\n\n"
+        "2. Verarbeitet werden Namen, Geburtsdaten, Versichertennummern sowie Terminwünsche (Datum, Uhrzeit). "
+        "Weitere Daten werden nicht erhoben.\n\n"
+        "3. Betroffen sind Patientinnen und Patienten der Praxis.\n"
+    )
+    cats, _ = find_data_categories(doc)
+    assert _labels(cats) == ["Namen", "Geburtsdaten", "Versichertennummern", "Terminwünsche (Datum, Uhrzeit)"]
+    _check_spans(doc, cats)
+
+
+def test_unnamed_list_fallback_ignores_subject_intros_and_plain_sentences():
+    doc = _doc(
+        "Vereinbarung\n\nVerarbeitet werden die Daten ausschließlich in Deutschland.\n\n"
+        "Betroffen sind folgende Personengruppen:\n- Mitglieder\n- Trainer\n"
+    )
+    cats, _ = find_data_categories(doc)
+    assert cats == []
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (
+            "Biometric templates used for door access (fingerprint hashes). Restrictions: held on-site only.",
+            ["Biometric templates used for door access (fingerprint hashes)"],
+        ),
+        ("Not applicable.", []),
+        ("See Annex IV.", []),
+    ],
+)
+def test_scc_sensitive_data_field_adds_its_value(value, expected):
+    doc = _doc(
+        "ANNEX I - DESCRIPTION OF THE TRANSFER\n\n"
+        "Categories of personal data transferred:\n- Access logs\n- Employee names\n\n"
+        "Sensitive data transferred (if applicable) and applied restrictions or safeguards:\n"
+        f"{value}\n\nNature of the processing: access control.\n"
+    )
+    cats, _ = find_data_categories(doc)
+    assert _labels(cats) == ["Access logs", "Employee names", *expected]
+    _check_spans(doc, cats)

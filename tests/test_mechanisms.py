@@ -125,3 +125,15 @@ def test_document_mechanisms_in_english() -> None:
     )
     doc = Document("t", text)
     assert [m.code for m in document_mechanisms(doc, [])] == ["ADEQUACY", "SCC"]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("For transfers to the United States we rely on the EU-US Data Privacy Framework.", ["DPF"]),
+        ("Transfers of personal data to the UK are based on the adequacy decision of the Commission.", ["ADEQUACY"]),
+        ("Für Übermittlungen in die USA stützen wir uns auf die Standardvertragsklauseln.", ["SCC"]),
+    ],
+)
+def test_document_clause_on_transfers_to_a_named_country(sentence: str, expected: list[str]) -> None:
+    assert [m.code for m in document_mechanisms(Document("x", sentence), [])] == expected

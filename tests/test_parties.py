@@ -263,3 +263,70 @@ def test_appositions_trailing_designations_and_legal_forms(text, name, country):
 def test_legal_forms_of_many_countries_end_a_defined_name(name):
     doc = _doc(f'This Addendum is made between the customer ("Customer") and {name} ("Processor").\n')
     assert find_processor(doc).name == name
+
+
+# --- fallback: organisation names scored by role words, position and frequency ---------------
+
+_SUBS_EN = (
+    "\n\n## Annex 3 – Sub-processors\n\nThe Processor engages the following sub-processors:\n\n| Name | Location |\n|---|---|\n"
+    "| Cloudhaven Hosting Ltd | Ireland |\n| Mailrelay Systems Inc. | USA |\n"
+)
+_SUBS_DE = (
+    "\n\n## Anlage 2 – Unterauftragsverarbeiter\n\nDer Auftragnehmer setzt folgende Unterauftragsverarbeiter ein:\n\n| Name | Sitz |\n|---|---|\n"
+    "| Rechenwerk Hosting GmbH | Deutschland |\n| Postwolke Services AG | Schweiz |\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # title line
+        (
+            "Nordvik Analytics AB – Data Processing Agreement\n\nThe parties agree as follows.\n" + _SUBS_EN,
+            "Nordvik Analytics AB",
+        ),
+        # "entered into by X and Y" with the controller named too
+        (
+            "Data Processing Addendum\n\nThis addendum is entered into by the Customer, Meridian Foods Ltd, "
+            "and the provider of the platform, Quillstone Software ApS.\n" + _SUBS_EN,
+            "Quillstone Software ApS",
+        ),
+        # "provided by X"
+        (
+            "Terms for processing\n\nThe booking service is provided by Harbourline Digital GmbH & Co. KG "
+            "to business users.\n" + _SUBS_EN,
+            "Harbourline Digital GmbH & Co. KG",
+        ),
+        # signature block, controller signs too
+        (
+            "Agreement on personal data\n\nClauses apply.\n\nSigned for the Controller: Brightfield Retail plc\n\n"
+            "Signed for the Processor: ORBITAL DATA LIMITED\n" + _SUBS_EN,
+            "ORBITAL DATA LIMITED",
+        ),
+        # German: "Auftragsverarbeitung der X GmbH" and footer
+        (
+            "Hinweise zur Auftragsverarbeitung der Tannhof Systeme GmbH\n\nDer Kunde bleibt Verantwortlicher.\n"
+            + _SUBS_DE
+            + "\n\nTannhof Systeme GmbH · Impressum · Datenschutz\n",
+            "Tannhof Systeme GmbH",
+        ),
+        # German: "Anbieter: X" outside the list; Kunde is named with a legal form too
+        (
+            "Vertrag über die Verarbeitung im Auftrag\n\nKunde ist die Feldmann Bau KG. Anbieter ist die "
+            "Lindgrün Cloud UG (haftungsbeschränkt), die wir im Folgenden vertreten.\n" + _SUBS_DE,
+            "Lindgrün Cloud UG (haftungsbeschränkt)",
+        ),
+    ],
+)
+def test_fallback_names_the_processor_not_controller_or_subprocessor(text, expected):
+    doc = _doc(text)
+    proc = find_processor(doc)
+    assert proc.name == expected
+    _check_spans(doc, proc)
+
+
+def test_fallback_never_picks_a_listed_subprocessor_or_the_controller_alone():
+    doc = _doc(
+        "Auftragsverarbeitung\n\nDer Auftraggeber, die Sonnberg Möbel GmbH, beauftragt die Verarbeitung.\n" + _SUBS_DE
+    )
+    assert not find_processor(doc).name

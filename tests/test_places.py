@@ -104,3 +104,15 @@ def test_mostly_places() -> None:
     assert not mostly_places("Hosting (USA) of the main platform and its databases")
     assert not mostly_places("Charlie Support Inc. 500 Main St Austin, TX 78701, USA")
     assert not mostly_places("Hosting")
+
+
+def test_legal_act_numbers_are_not_country_codes() -> None:
+    assert codes(resolve_countries("Entscheidung 2000/518/EG")) == []
+    assert codes(resolve_countries("Decision 2021/914/EU of the Commission")) == []
+    assert codes(resolve_countries("USA / EU")) == ["US", "EU"]
+
+
+def test_european_place_adjective_is_eu() -> None:
+    assert codes(resolve_countries("nur die europäischen Edge-Standorte")) == ["EU"]
+    assert codes(resolve_countries("served from European data centres")) == ["EU"]
+    assert codes(resolve_countries("Angemessenheitsbeschluss der Europäischen Kommission")) == []

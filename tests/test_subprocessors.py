@@ -1008,3 +1008,233 @@ def test_ug_haftungsbeschraenkt_keeps_its_bracket_and_address():
     _, result = run(UG_ITEMS)
     entries = by_name(result)
     assert entries["Feldchat UG (haftungsbeschränkt)"].seat_country == "DE"
+
+
+# --- rule-separated key-value records, place-heavy name cells, seat sentences --------------------
+
+
+def test_key_value_records_between_rules_de() -> None:
+    text = (
+        "Anlage 3 – Unterauftragsverhältnisse\n\nStand: 01.02.2026\n\n"
+        "----------------------------------------\n"
+        "Auftragnehmer:     Wolkenhaus Rechenzentren GmbH\n"
+        "Anschrift:         Beispielweg 3, 04109 Leipzig, Deutschland\n"
+        "Art der Leistung:  Hosting der Plattform\n"
+        "Serverstandort:    Leipzig, Deutschland\n"
+        "----------------------------------------\n"
+        "Auftragnehmer:     Quillmail Ltd\n"
+        "Anschrift:         Leeds, Vereinigtes Königreich\n"
+        "Art der Leistung:  E-Mail-Versand\n"
+        "Garantien:         Angemessenheitsbeschluss für das Vereinigte Königreich\n"
+        "----------------------------------------\n"
+    )
+    _, result = run(text)
+    found = by_name(result)
+    assert set(found) == {"Wolkenhaus Rechenzentren GmbH", "Quillmail Ltd"}
+    assert found["Wolkenhaus Rechenzentren GmbH"].seat_country == "DE"
+    assert found["Quillmail Ltd"].seat_country == "GB"
+    assert [m.code for m in found["Quillmail Ltd"].mechanisms] == ["ADEQUACY"]
+
+
+def test_key_value_records_between_rules_en() -> None:
+    text = (
+        "Annex 3 – Sub-processors\n\nLast reviewed: 1 February 2026\n\n"
+        "========================================\n"
+        "Provider:    Harbourline Hosting B.V.\n"
+        "Address:     Kade 12, 1011 AB Amsterdam, Netherlands\n"
+        "Purpose:     Infrastructure hosting\n"
+        "========================================\n"
+        "Provider:    Pinecall Inc.\n"
+        "Address:     100 Main Street, Austin, TX 78701, USA\n"
+        "Purpose:     Telephony\n"
+        "========================================\n"
+    )
+    _, result = run(text)
+    found = by_name(result)
+    assert set(found) == {"Harbourline Hosting B.V.", "Pinecall Inc."}
+    assert found["Pinecall Inc."].seat_country == "US"
+
+
+def test_name_cell_with_postcode_town_is_kept() -> None:
+    text = (
+        "Anlage 2 – Unterauftragnehmer\n\n"
+        "| Unterauftragnehmer | Leistung | Ort |\n| --- | --- | --- |\n"
+        "| Kasse eG, 90402 Nürnberg | Buchhaltungsexport | Nürnberg, Deutschland |\n"
+        "| Bergdruck GmbH, 80331 München | Druck | München, Deutschland |\n"
+    )
+    _, result = run(text)
+    assert {"Kasse eG", "Bergdruck GmbH"} <= set(by_name(result))
+
+
+def test_seat_sentences_with_country_after_town_de() -> None:
+    text = (
+        "Wir setzen folgende Unterauftragsverarbeiter ein:\n\n"
+        "| Dienstleister | Leistung |\n| --- | --- |\n"
+        "| Rastwerk GmbH & Co. KG | Newsletter |\n| Lumo Net d.o.o. | CDN |\n\n"
+        "Die Rastwerk GmbH & Co. KG hat ihren Sitz in Kleinhausen, Deutschland. "
+        "Lumo Net d.o.o. ist in Maribor, Slowenien ansässig; wir nutzen nur die europäischen Edge-Standorte.\n"
+    )
+    _, result = run(text)
+    found = by_name(result)
+    assert found["Rastwerk GmbH & Co. KG"].seat_country == "DE"
+    assert found["Lumo Net d.o.o."].seat_country == "SI"
+    assert "EU" in found["Lumo Net d.o.o."].processing_countries
+
+
+def test_acronym_names_the_entry_en() -> None:
+    text = (
+        "5.2 The Processor uses these Subprocessors: Northwind Cloud Services Ltd (United Kingdom) for hosting "
+        "and Pebble Support Inc. (United States) for ticketing.\n\n"
+        "Databases sit in the NCS Frankfurt (Germany) region.\n"
+    )
+    _, result = run(text)
+    found = by_name(result)
+    assert "DE" in found["Northwind Cloud Services Ltd"].processing_countries
+
+
+@pytest.mark.parametrize(
+    "header, cell, code",
+    [
+        ("Übermittlung", "SCC (Modul 3)", "SCC"),
+        ("Transfer", "SCCs + TIA", "SCC"),
+        ("Datenübermittlung", "DPF-zertifiziert", "DPF"),
+        ("Transfers outside the EEA", "EU-US DPF", "DPF"),
+        ("Absicherung", "Art. 46 Abs. 2 lit. c DSGVO", "SCC"),
+        ("Transfer", "adequacy (UK)", "ADEQUACY"),
+        ("Schutzmaßnahmen", "BCR", "BCR"),
+    ],
+)
+def test_transfer_column_in_many_forms(header: str, cell: str, code: str) -> None:
+    text = (
+        "Annex 3 – Sub-processors\n\n"
+        f"| Name | Country | Service | {header} |\n| --- | --- | --- | --- |\n"
+        f"| Orbit Relay Inc. | US | Messaging | {cell} |\n"
+        "| Kiln Hosting GmbH | DE | Hosting | – |\n"
+    )
+    _, result = run(text)
+    assert [m.code for m in by_name(result)["Orbit Relay Inc."].mechanisms] == [code]
+
+
+def test_country_list_cell_gives_seat_and_places() -> None:
+    text = (
+        "Anlage 3 – Unterauftragsverarbeiter\n\n"
+        "| Name | Land | Leistung |\n| --- | --- | --- |\n"
+        "| Kiln Hosting GmbH | AT, DE | Hosting |\n| Orbit Relay Inc. | US | Versand |\n"
+    )
+    _, result = run(text)
+    kiln = by_name(result)["Kiln Hosting GmbH"]
+    assert kiln.seat_country == "AT"
+    assert kiln.processing_countries == ["AT", "DE"]
+
+
+@pytest.mark.parametrize(
+    "marker, definition",
+    [
+        ("ᵃ", "ᵃ EU-US DPF certified."),
+        ("⁽ᵃ⁾", "⁽ᵃ⁾ Data Privacy Framework."),
+        (" (a)", "(a) EU-US DPF."),
+        ("*)", "*) Zertifiziert nach dem EU-US Data Privacy Framework."),
+        (" 1)", "1) DPF."),
+    ],
+)
+def test_footnote_marker_shapes(marker: str, definition: str) -> None:
+    text = (
+        "Annex 3 – Sub-processors\n\n"
+        "| Entity | Country | Service |\n| --- | --- | --- |\n"
+        f"| Orbit Relay Inc.{marker} | US | Messaging |\n| Kiln Hosting GmbH | DE | Hosting |\n\n"
+        f"{definition}\n"
+    )
+    _, result = run(text)
+    orbit = by_name(result)["Orbit Relay Inc."]
+    assert [(m.code, m.scope) for m in orbit.mechanisms] == [("DPF", "footnote")]
+
+
+def test_item_lines_name_address_nature_location_en() -> None:
+    text = (
+        "Annex 3 – Sub-processors\n\nThe Processor engages the following sub-processors:\n\n"
+        "Harbourline Hosting B.V. – Kade 12, 1011 AB Amsterdam, Netherlands – Hosting – Netherlands\n"
+        "Pinecall Inc. – 100 Main Street, Austin, TX 78701, USA – Telephony – United States\n"
+    )
+    _, result = run(text)
+    found = by_name(result)
+    assert found["Harbourline Hosting B.V."].seat_country == "NL"
+    assert found["Pinecall Inc."].seat_country == "US"
+    assert found["Pinecall Inc."].purpose == "Telephony"
+
+
+def test_item_lines_firm_street_town_country_service_de() -> None:
+    text = (
+        "Anlage 3 – Unterauftragsverarbeiter\n\nDer Auftragnehmer setzt folgende Unterauftragsverarbeiter ein:\n\n"
+        "- Kiln Hosting GmbH, Hafenstraße 1, 20457 Hamburg, Deutschland: Hosting\n"
+        "- Orbit Relay Inc., 1 Market St, San Francisco, CA 94105, USA: Versand. Die Übermittlung erfolgt "
+        "auf Grundlage von Standardvertragsklauseln.\n"
+    )
+    _, result = run(text)
+    found = by_name(result)
+    assert found["Kiln Hosting GmbH"].seat_country == "DE"
+    assert [m.code for m in found["Orbit Relay Inc."].mechanisms] == ["SCC"]
+
+
+def test_html_definition_list(tmp_path: Path) -> None:
+    page = tmp_path / "subs.html"
+    page.write_text(
+        "<html><body><h2>Annex 3 – Sub-processors</h2><p>We use these sub-processors:</p>"
+        "<dl><dt>Kiln Hosting Ltd</dt><dd>Address: 1 Dock Road, Dublin 2, Ireland</dd><dd>Purpose: Hosting</dd>"
+        "<dt>Orbit Relay Inc.</dt><dd>Messaging</dd><dd>United States</dd><dd>Standard Contractual Clauses</dd>"
+        "</dl><h2>Other terms</h2><p>None.</p></body></html>",
+        encoding="utf-8",
+    )
+    doc = read_document(page)
+    found = by_name(find_subprocessors(doc))
+    assert found["Kiln Hosting Ltd"].seat_country == "IE"
+    assert [m.code for m in found["Orbit Relay Inc."].mechanisms] == ["SCC"]
+    assert "US" in found["Orbit Relay Inc."].processing_countries
+
+
+def test_item_name_comma_address_colon_service_de() -> None:
+    text = (
+        "Anlage 3 – Unterauftragsverarbeiter\n\n"
+        "Brise Support OÜ, Narva mnt 5, 10117 Tallinn, Estland: Kundensupport\n"
+        "Kiln Hosting GmbH, Hafenstraße 1, 20457 Hamburg: Hosting\n"
+        "Lauks Dati SIA, Brīvības iela 1, Riga, Lettland: Datensicherung\n"
+    )
+    _, result = run(text)
+    found = by_name(result)
+    assert found["Brise Support OÜ"].seat_country == "EE"
+    assert found["Brise Support OÜ"].purpose == "Kundensupport"
+    assert found["Lauks Dati SIA"].seat_country == "LV"
+
+
+def test_item_purpose_bracket_with_location_and_mechanism_en() -> None:
+    text = (
+        "Annex 3 – Sub-processors\n\n"
+        "Orbit Relay Inc., 1 Market St, San Francisco, CA 94105, USA: messaging (location: United States; SCC)\n"
+        "Kiln Hosting GmbH, Hafenstraße 1, 20457 Hamburg, Germany: hosting\n"
+    )
+    _, result = run(text)
+    orbit = by_name(result)["Orbit Relay Inc."]
+    assert orbit.purpose == "messaging"
+    assert orbit.processing_countries == ["US"]
+    assert [m.code for m in orbit.mechanisms] == ["SCC"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We have concluded the Standard Contractual Clauses with Orbit Relay.",
+        "Mit Orbit Relay bestehen Standardvertragsklauseln.",
+        "Orbit Relay relies on the Standard Contractual Clauses.",
+        "Die Übermittlung an Orbit Relay erfolgt auf Grundlage von Standardvertragsklauseln.",
+    ],
+)
+def test_mechanism_stated_in_prose_about_one_entry(sentence: str) -> None:
+    text = (
+        "Annex 3 – Sub-processors\n\n"
+        "| Entity | Country | Service |\n| --- | --- | --- |\n"
+        "| Orbit Relay Inc. | USA | Messaging |\n| Kiln Hosting GmbH | Germany | Hosting |\n\n"
+        f"{sentence}\n"
+    )
+    _, result = run(text)
+    found = by_name(result)
+    assert [m.code for m in found["Orbit Relay Inc."].mechanisms] == ["SCC"]
+    assert found["Kiln Hosting GmbH"].mechanisms == []

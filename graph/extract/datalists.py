@@ -11,6 +11,9 @@ forms ("Kund:innen", "Mitarbeiter*innen", "MitarbeiterInnen") are one word: thei
 colon, a separator nor markup, and the vocabulary is asked with the base form ("Kunden").
 Items may also be separated by " / " or by two or more spaced dashes on one line. A missing or
 garbled list gives what is there plus a warning; nothing is invented.
+When no heading names the data categories, a list after an intro ending in ":" whose paragraph
+speaks about personal data, or a sentence list opened by "Verarbeitet werden", is read instead; the
+value of the SCC field "Sensitive data processed (if applicable) …:" is one more category.
 """
 
 from __future__ import annotations
@@ -78,6 +81,10 @@ def _find(doc: Document, kind: _Kind) -> tuple[list[ListItem], list[str]]:
         spans.extend(found)
     if kind.weak:
         spans.extend(_weak_prose(doc, clean, kind))
+    if kind is CATEGORIES:
+        if not spans:
+            spans.extend(_unnamed_lists(doc, clean))
+        spans.extend(_sensitive_field(doc, clean))
     items = _items(doc, _unmasked(doc.text, clean), spans, kind)
     warnings = []
     if not items:
@@ -694,3 +701,68 @@ def special_category_items(items: list[ListItem]) -> list[ListItem]:
     """Listed data categories that are Art. 9 data (e.g. 'Gesundheitsdaten (Diagnosen, …)')."""
     pattern = anchored("special-category-data")
     return [it for it in items if pattern.search(re.split(r"[(:]", it.label)[0])]
+
+
+_NUMBERING = re.compile(r"^[^\w\n]*(?:(?:\d+(?:\.\d+)*\.?|[ivx]{1,5}\.|[a-h][.)])\s+)?", re.IGNORECASE)
+
+
+def _unnamed_lists(doc: Document, clean: str) -> list[tuple[int, int]]:
+    """Fallback when no heading or intro names the data categories: the first list introduced by a
+    sentence about personal data that ends in ':' ('… we process personal data … this covers:'), or
+    a one-sentence list opened by 'Verarbeitet werden' / 'The personal data include'. Sentences
+    about data subjects, and TOM and sub-processor sections, are skipped."""
+    all_sentences = sentences(doc)
+    for s in all_sentences:
+        if _excluded(doc, s.start):
+            continue
+        text = clean[s.start : s.end]
+        if cue(SUBJECTS.cue).search(text) or cue("data-subject-weak").search(text):
+            continue
+        # the paragraph up to the intro, and the line above it, may carry the data words
+        para = [clean[x.start : x.end] for x in all_sentences if x.block == s.block and x.start <= s.start]
+        above = _skip_blank_back(doc, doc.line_at(s.start).number - 1)
+        if above is not None:
+            para.append(clean[doc.lines[above].start : doc.lines[above].end])
+        if re.search(r":[\s•·*\-–]*$", text) and cue("data-category-intro").search(" ".join(para)):
+            found = _list_below(doc, clean, doc.line_at(s.end - 1).number + 1, CATEGORIES, announced=True)
+            if len(found) >= 2:
+                return found
+            continue
+        lead = _NUMBERING.match(text)
+        opener = cue("data-category-prose").match(text, lead.end() if lead else 0)
+        if not opener:
+            continue
+        found = _split_inline(clean, s.start + opener.end(), s.end)
+        if len(found) >= 2 and all(e - b <= _SHORT_ITEM for b, e in found):
+            return found
+    return []
+
+
+def _sensitive_field(doc: Document, clean: str) -> list[tuple[int, int]]:
+    """The value of the SCC annex field 'Sensitive data processed (if applicable) …:' on the same or
+    the next line, first sentence only (the restrictions that follow are no data); 'None',
+    'not applicable' and references give nothing."""
+    out: list[tuple[int, int]] = []
+    for m in cue("sensitive-data-key").finditer(clean):
+        if _excluded(doc, m.start()):
+            continue
+        line = doc.line_at(m.start())
+        start = m.end()
+        if not clean[start : line.end].strip():
+            nxt = _skip_blank(doc, line.number + 1)
+            if nxt is None:
+                continue
+            start, end = doc.lines[nxt].start, doc.lines[nxt].end
+        else:
+            end = line.end
+        value = clean[start:end].strip()
+        if (
+            not value
+            or cue("none-value").search(value)
+            or _is_reference(value)
+            or cue("sensitive-data-key").match(value)
+        ):
+            continue
+        stop = re.search(r"[.;](?:\s|$)", clean[start:end])
+        out.append(_trim(clean, start, start + stop.start() if stop else end))
+    return out

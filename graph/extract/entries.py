@@ -20,6 +20,7 @@ from graph.extract.sub_items import item_entries
 from graph.extract.sub_prose import prose_entries
 from graph.extract.sub_tables import find_tables, table_entries
 
+_LABEL = re.compile(r"^\s*([^:]{1,60}):\s+\S")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|—+|–+)\s*$")
 
 
@@ -43,11 +44,28 @@ def region_entries(doc: Document, region: Region) -> list[RawEntry]:
 
 
 def _until_rule(lines: list[Line]) -> list[Line]:
-    """Lines up to a horizontal rule ("---", "***"): what follows is a footer, not the list."""
+    """Lines up to a horizontal rule ("---", "***"): what follows is a footer, not the list.
+
+    A rule is only a separator, not the end, when it opens a record ("Name: …" on the next
+    line) or when nothing but a date line stands between the heading and the rule.
+    """
+    last = 0
     for i, ln in enumerate(lines[1:], start=1):
-        if _RULE.match(ln.text):
-            return lines[:i]
+        if not _RULE.match(ln.text):
+            continue
+        before = [x for x in lines[last + 1 : i] if x.text.strip() and not _RULE.match(x.text)]
+        after = next((x for x in lines[i + 1 :] if x.text.strip()), None)
+        if len(before) < 2 or (after is not None and _opens_record(after.text)):
+            last = i
+            continue
+        return lines[:i]
     return lines
+
+
+def _opens_record(text: str) -> bool:
+    """'Auftragnehmer: X GmbH' / 'Name: X Ltd': a labelled name opening a key-value record."""
+    m = _LABEL.match(text)
+    return bool(m and cue("field-name").search(m.group(1).strip()))
 
 
 def region_prose(doc: Document, region: Region) -> list[RawEntry]:

@@ -1,4 +1,4 @@
-"""Footnote markers (¹ ² * † ‡ (1) [1]) in list entries and the footnote texts they point to.
+"""Footnote markers (¹ ² ᵃ ⁽ᵃ⁾ * *) † ‡ (1) [1], and "(a)" / "1)" after a name) in list entries and the footnote texts they point to.
 
 Lists often say "USA¹" in a row and explain below the table: "¹ Transfers rely on the EU-US
 Data Privacy Framework". A transfer mechanism that reaches an entry only this way has scope
@@ -14,18 +14,26 @@ from graph.document import Document
 from graph.model import Span
 
 _SUPERSCRIPT = "¹²³⁴⁵⁶⁷⁸⁹⁰"
-_SUPER_DIGIT = str.maketrans(_SUPERSCRIPT, "1234567890")
-# Markers inside an entry: superscripts, daggers, stars after a word or alone (markdown may
-# escape them as "\*"), (1) and [1].
+_SUPER_LETTERS = "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ"
+_SUPER = _SUPERSCRIPT + _SUPER_LETTERS
+_SUPER_DIGIT = str.maketrans(_SUPER + "⁽⁾", "1234567890abcdefghijklmnoprstuvwxyz  ")
+# After a word: "Acme Inc. (a)", "Acme Inc.*)", "Acme Inc. 1)" (never "Art. 46(2)(c)").
+_AFTER_WORD = r"(?:(?<=[^\W\d_])|(?<=[^\W\d_]\.)|(?<=[^\W\d_] )|(?<=[^\W\d_]\. ))"
+# Markers inside an entry: superscripts (digits, letters, "⁽ᵃ⁾"), daggers, stars after a word
+# or alone (markdown may escape them as "\*"), "*)", (1), [1], and after a word (a) and 1).
 _IN_TEXT = re.compile(
-    rf"[{_SUPERSCRIPT}]+|[†‡]+|(?<=[\w).])\\?\*{{1,3}}(?!\w)|(?:^|(?<=\s))\\?\*{{1,3}}(?=\s|$)"
-    rf"|\((\d{{1,2}})\)|\[(\d{{1,2}})\]"
+    rf"⁽?[{_SUPER}]+⁾?|[†‡]+|(?<=[\w).])\\?\*{{1,3}}\)?(?!\w)|(?:^|(?<=\s))\\?\*{{1,3}}\)?(?=\s|$)"
+    rf"|\((\d{{1,2}})\)|\[(\d{{1,2}})\]|{_AFTER_WORD}(?:\([a-h]\)|\d{{1,2}}\))(?=\s|$|[,;])"
 )
 # A footnote text: a line that starts with a marker.
 _DEFINITION = re.compile(
-    rf"^\s*(?:[-•]\s*)?\\?([{_SUPERSCRIPT}]+|\*{{1,3}}|[†‡]+|\(\d{{1,2}}\)|\[\d{{1,2}}\])\s*(\S.{{4,}})$"
+    rf"^\s*(?:[-•]\s*)?\\?(⁽?[{_SUPER}]+⁾?|\*{{1,3}}\)?|[†‡]+|\(\d{{1,2}}\)|\[\d{{1,2}}\]|\([a-h]\)|\d{{1,2}}\))"
+    rf"\s*(\S.{{2,}})$"
 )
-_STRIP = re.compile(rf"[{_SUPERSCRIPT}†‡]+|(?<=[\w).])\\?\*{{1,3}}(?!\w)|\s\[\d{{1,2}}\](?=\s|$)")
+_STRIP = re.compile(
+    rf"⁽?[{_SUPER}†‡]+⁾?|(?<=[\w).])\\?\*{{1,3}}\)?(?!\w)|\s\[\d{{1,2}}\](?=\s|$)"
+    rf"|(?<=[^\W\d_]\.)\s?\([a-h]\)$|(?<=[^\W\d_])\s\([a-h]\)$|(?<=[^\W\d_]\.)\s\d{{1,2}}\)$"
+)
 MAX_FOOTNOTE_LINES = 20
 
 
@@ -38,8 +46,8 @@ class Marker:
 
 def normalise_marker(raw: str) -> str:
     """'¹' and '(1)' and '[1]' are the same footnote '1'; '\\*' is '*'."""
-    raw = raw.strip().strip("()[]\\")
-    return raw.translate(_SUPER_DIGIT)
+    raw = raw.strip().translate(_SUPER_DIGIT).strip()
+    return raw.strip("()[]\\").strip()
 
 
 def find_markers(text: str, offset: int = 0) -> list[Marker]:
@@ -47,11 +55,14 @@ def find_markers(text: str, offset: int = 0) -> list[Marker]:
     out = []
     for m in _IN_TEXT.finditer(text):
         raw = m.group(0)
-        if raw[0] in _SUPERSCRIPT:
+        if raw[0] in _SUPER:
             out += [
                 Marker(normalise_marker(ch), offset + m.start() + i, offset + m.start() + i + 1)
                 for i, ch in enumerate(raw)
+                if ch in _SUPER
             ]
+        elif raw[0] == "⁽":
+            out.append(Marker(normalise_marker(raw), offset + m.start(), offset + m.end()))
         else:
             out.append(Marker(normalise_marker(raw), offset + m.start(), offset + m.end()))
     return out

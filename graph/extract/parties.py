@@ -9,7 +9,10 @@ Sources, most reliable first:
   3. a short-name definition beside the customer: 'between Acme Inc. ("Acme") and … ("Customer")',
      or a first-person one: 'Acme B.V., … ("Acme", "we", "us")';
   4. a brand sentence: "X, eine Marke der Acme GmbH";
-  5. a copyright footer: "© 2025 Acme".
+  5. a copyright footer: "© 2025 Acme";
+  6. fallback when none of these fires: every legal-form name outside the sub-processor lists
+     (and not a listed sub-processor), scored by the role word of its own sentence (a name whose
+     role is the controller's is never taken), title/footer position and frequency.
 The controller's block is never used (the first role word of a marker decides whose block it
 is), party labels inside sub-processor or TOM sections are ignored, and the country comes only
 from the processor's own address lines, cut before any DPO or register line.
@@ -48,6 +51,9 @@ def find_processor(doc: Document) -> Processor:
     candidates = _label_blocks(doc, clean) + _marker_blocks(doc, clean) + _inline(doc, clean)
     candidates += _role_fields(doc, clean) + _brands(clean) + _footers(clean)
     out = Processor()
+    if not candidates:
+        fallback = _fallback(doc, clean)
+        candidates = [fallback] if fallback else []
     if candidates:
         best = min(candidates, key=lambda c: (c.rank, c.start))
         out.name = best.name
@@ -518,3 +524,109 @@ def _subject_service(doc: Document, clean: str) -> Span | None:
 
 def _is_generic(value: str) -> bool:
     return bool(anchored("generic-term").fullmatch(value.strip()))
+
+
+# --- 5. fallback: scored organisation names -------------------------------------------------
+
+_ROLE_WINDOW = 90
+
+
+def _fallback(doc: Document, clean: str) -> _Candidate | None:
+    """When no specific rule names the processor: every organisation name (a capitalised run ending
+    in a legal form) outside the sub-processor lists, scored by nearby processor role words or
+    first-person pronouns, position (title lines, signature block, footer) and frequency. A name
+    whose nearest role word is the controller's is never chosen, nor a listed sub-processor."""
+    from graph.extract.annex import find_regions
+    from graph.extract.subprocessors import find_subprocessors
+
+    regions = [(r.start, r.end) for r in find_regions(doc)]
+    listed = {_org_key(e.name) for e in find_subprocessors(doc).entries if e.name}
+    other = (cue("clause-subprocessor"), cue("tom-heading"))
+    n_lines = len(doc.lines)
+    scores: dict[str, float] = {}
+    controller: dict[str, int] = {}
+    first: dict[str, _Candidate] = {}
+    for form in _legal_form_re().finditer(clean):
+        line = doc.line_at(form.start())
+        run_start = max(line.start, form.start() - 100)
+        pre = clean[run_start : form.start()]
+        start = run_start + _capitalised_run_start(pre, len(pre))
+        roles = [m.end() for _, m in _role_matches(clean, start, form.start())]
+        if roles:  # 'the Customer, Acme Ltd': the name starts after the role word
+            start = max(roles)
+            start += len(clean[start : form.start()]) - len(clean[start : form.start()].lstrip(" ,:–-"))
+        start += _leading_article(clean[start : form.start()])
+        cand = _name_candidate(clean, start, form.end(), 5)
+        if not cand or cand.start >= form.start() or not any(ch.isalpha() for ch in clean[cand.start : form.start()]):
+            continue
+        key = _org_key(cand.name)
+        if key in listed or any(s <= cand.start < e for s, e in regions):
+            continue
+        if any(in_section(doc, cand.start, c) for c in other):
+            continue
+        role = _nearest_role(clean, cand.start, cand.end)
+        if role == "controller":
+            controller[key] = controller.get(key, 0) + 1
+            continue
+        score = 3.0 if role == "processor" else 0.5
+        number = next((k for k, ln in enumerate(doc.lines) if ln.start == line.start), n_lines)
+        if number < 4:
+            score += 2.0
+        elif number >= n_lines - 12:
+            score += 1.0
+        scores[key] = scores.get(key, 0.0) + score
+        first.setdefault(key, cand)
+    ranked = [k for k in scores if scores[k] > 2 * controller.get(k, 0)]
+    if not ranked:
+        return None
+    best = max(ranked, key=lambda k: (scores[k], -first[k].start))
+    return first[best]
+
+
+def _org_key(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name).casefold()
+
+
+def _nearest_role(clean: str, start: int, end: int) -> str | None:
+    """'processor' or 'controller': whose name this is, from the role words of its sentence.
+    A bracketed designation right after the name decides ('X (nachfolgend „Auftragnehmer“)',
+    'X ("we", "us")'); else the nearest role word before it ('For the Processor: X', 'Anbieter ist
+    die X', a label on the line above); else the nearest one after it in the same sentence."""
+    bracket = re.match(r"\s*\(([^()\n]{1,120})\)", clean[end : end + 130])
+    if bracket:
+        role = _role_of(bracket.group(1))
+        if role:
+            return role
+    line_start = clean.rfind("\n", 0, start) + 1
+    lo = max(line_start, start - _ROLE_WINDOW)
+    stop = max((m.end() for m in re.finditer(r"[.!?;]\s", clean[lo:start])), default=0)
+    lo += stop
+    if not clean[line_start:start].strip(" \t*_|-–•·") and line_start > 0:
+        above = clean.rfind("\n", 0, line_start - 1) + 1
+        if clean[above : line_start - 1].rstrip().endswith(":"):
+            lo = above
+    before = [(m.start(), r) for r, m in _role_matches(clean, lo, start)]
+    if before:
+        return max(before)[1]
+    line_end = clean.find("\n", end)
+    hi = min(len(clean) if line_end < 0 else line_end, end + _ROLE_WINDOW)
+    cut = re.search(r"[.!?;]\s", clean[end:hi])
+    hi = end + cut.start() if cut else hi
+    after = [(m.start(), r) for r, m in _role_matches(clean, end, hi)]
+    return min(after)[1] if after else None
+
+
+def _role_of(text: str) -> str | None:
+    found = [(m.start(), r) for r, m in _role_matches(text, 0, len(text))]
+    return min(found)[1] if found else None
+
+
+def _role_matches(text: str, lo: int, hi: int):
+    pronoun = re.compile(rf"(?<![\w-])(?:{anchored('processor-pronoun').pattern})(?![\w-])", re.IGNORECASE)
+    for role, pattern in (
+        ("processor", cue("processor-role")),
+        ("controller", cue("controller-role")),
+        ("processor", pronoun),
+    ):
+        for m in pattern.finditer(text, lo, hi):
+            yield role, m

@@ -3,7 +3,9 @@
 Country names, "EU"/"EWR" and cities come from the SKOS schemes (`countries`, `places`);
 postcode shapes from the `postcode-XX` cue sets. Bare ISO codes are resolved here, case
 sensitively and only where they can't be words: at the end of an address ("Montabaur, DE"),
-in brackets ("EU (CZ)", "EU (LT/CY)"), beside a slash ("USA / EU") or as a whole cell.
+in brackets ("EU (CZ)", "EU (LT/CY)"), beside a slash ("USA / EU") or as a whole cell, but
+never as the tail of a legal act's number ("2000/518/EG"). "die europäischen Edge-Standorte" /
+"European data centres" (cue set `eu-place-adjective`) name the EU as a place.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ _CODE_CONTEXTS = (
 )
 # Beside a slash a code may also be a legal form ("Acme AG / Beta SE"): those are skipped.
 _SLASH_CONTEXTS = (
-    re.compile(rf"(?<=/)\s*({_CODE})\b(?!-)"),
-    re.compile(rf"\b({_CODE})\s*(?=/)"),
+    re.compile(rf"(?<!\d/)(?<=/)\s*({_CODE})\b(?!-)"),  # not "2000/518/EG" (a legal act)
+    re.compile(rf"\b({_CODE})\s*(?=/(?!\d))"),
 )
 _FIVE_DIGIT_TOWN = re.compile(r"\b\d{5}\s+[A-ZÄÖÜ][\w.äöüß-]+")
 
@@ -41,7 +43,13 @@ def resolve_countries(text: str) -> list[Hit]:
     """
     clean = blank_markers(text)
     hits = _vocab_hits(clean) + _postcode_hits(clean) + _code_hits(clean)
-    return [h for h in _non_overlapping(hits) if not _compound_prefix(clean, h)]
+    hits += [(EU, m.start(), m.end()) for m in cue("eu-place-adjective").finditer(clean)]
+    return [h for h in _non_overlapping(hits) if not _compound_prefix(clean, h) and not _act_suffix(clean, h)]
+
+
+def _act_suffix(text: str, hit: Hit) -> bool:
+    """ "2000/518/EG", "2016/679/EU": the code closing a legal act's number is no place."""
+    return hit[2] - hit[1] <= 3 and bool(re.search(r"\d/$", text[max(0, hit[1] - 2) : hit[1]]))
 
 
 def address_country(text: str, default: str | None = None) -> str | None:

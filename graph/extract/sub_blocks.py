@@ -5,7 +5,8 @@ Layouts seen in practice:
     Zweck: Hosting …                     - Adresse: … Montabaur      Funktion/Tätigkeit: Analyse
     Dienstanbieter: … SARL, … Luxemburg  - Beschreibung: …           Sitz [Stadt, Land]: …, USA
 A block starts at a heading line followed by fields, at a name key, or when a field repeats
-(a second "Zweck:" opens the next entry even without a heading). Free lines inside a block
+(a second "Zweck:" opens the next entry even without a heading); a blank line or a rule
+("-----") closes a block. Free lines inside a block
 (a location sentence, a transfer clause) are kept as "statement" fields of that entry.
 """
 
@@ -22,6 +23,7 @@ from graph.extract.sub_lines import Content, KeyValue, content, key_value
 from graph.extract.sub_names import has_legal_form, is_entity_name, looks_like_name, split_name_address
 
 _LABELLED = re.compile(r"^[^:]{1,80}:\s+\S")  # "Any label: value" is a field, never a heading
+_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|={3,})\s*$")
 _REPEATABLE = ("statement", "safeguard")  # "Drittlandtransfer: ja" then "Garantien: SCC"
 CORE_ROLES = ("name", "address", "purpose", "location", "service", "safeguard")
 
@@ -48,7 +50,7 @@ def block_entries(doc: Document, lines: list[Line], skip_headings: set[int]) -> 
     cur: _Block | None = None
     pending: Content | None = None
     for line in lines:
-        if line.is_blank:
+        if line.is_blank or _RULE.match(line.text):
             pending = _flush_pending(pending, cur)
             if cur is not None:
                 cur.closed = True

@@ -3,6 +3,9 @@
 The first segment is the entity (its bracket, when it names a country, is the seat; a town
 after a comma is the address); later segments are classified by content: places become the
 place of processing, mechanism names the safeguard, the first other text the purpose.
+A street address right after the name ("Acme B.V. – Kade 1, 1011 AB Amsterdam, Netherlands –
+Hosting") is the address; a bracket after the purpose that holds only places and transfer
+tools ("hosting (location: USA; SCC)") gives location and safeguard fields.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import re
 
 from graph.document import Document, Line
 from graph.extract.mechanisms import find_mechanisms
-from graph.extract.places import mostly_places
+from graph.extract.places import address_country, mostly_places
 from graph.extract.sub_cues import cue, legal_form
 from graph.extract.sub_fields import Field, RawEntry, field_role
 from graph.extract.sub_lines import content
@@ -125,6 +128,8 @@ def _segments(text: str) -> list[tuple[int, int]]:
     """Offsets of the parts between separators; a first ':' also separates name and rest."""
     out, pos = [], 0
     for m in _SEPARATOR.finditer(text):
+        if text.count("(", 0, m.start()) > text.count(")", 0, m.start()) and ")" in text[m.end() :]:
+            continue  # "(location: USA; SCC)": a separator inside a bracket splits nothing
         if m.start() > pos:
             out.append((pos, m.start()))
         pos = m.end()
@@ -148,8 +153,8 @@ def _embedded_name(doc: Document, entry: RawEntry, base: int, text: str, start: 
     if not names:
         return start, end
     n_start, n_end = names[0]
-    if n_start == 0 and n_end >= len(segment.rstrip()):
-        return start, end
+    if n_start == 0 and (n_end >= len(segment.rstrip()) or segment[n_end:].lstrip().startswith(",")):
+        return start, end  # "Acme OÜ, Narva mnt 5, Tallinn": a name and its address, no phrase
     entry.add(Field("purpose", base + start, base + end, doc.text[base + start : base + end]))
     if segment[n_end:].lstrip().startswith(","):
         n_end = len(segment)  # "…, Paris": the address follows and is split off next
@@ -198,6 +203,8 @@ def _classify(doc: Document, entry: RawEntry, s: int, e: int) -> None:
     mech_letters = sum(end - start for _, start, end in mech)
     if mech and mech_letters * 2 >= letters:
         role = "safeguard"
+    elif not (entry.has("address") or entry.has("seat") or entry.has("purpose")) and _address_like(text):
+        role = "address"  # "Acme B.V. – Kade 1, 1011 AB Amsterdam, Netherlands – Hosting"
     elif mostly_places(text):
         role = "location"
     elif not entry.has("purpose"):
@@ -208,6 +215,39 @@ def _classify(doc: Document, entry: RawEntry, s: int, e: int) -> None:
             entry.add(Field("location", b_start, b_end, doc.text[b_start:b_end]))
             e = s + bracket.start()
             text = doc.text[s:e]
+        elif bracket and _bracket_fields(doc, entry, s + bracket.start(1), s + bracket.end(1)):
+            e = s + bracket.start()  # "hosting (location: United States; SCC)"
+            text = doc.text[s:e]
     else:
         role = "statement"
     entry.add(Field(role, s, e, text))
+
+
+def _address_like(text: str) -> bool:
+    """A street address: a number, a comma and a country or known town ("Kade 1, 1011 AB Amsterdam")."""
+    return bool(re.search(r"\d", text)) and "," in text and address_country(text) is not None
+
+
+def _bracket_fields(doc: Document, entry: RawEntry, start: int, end: int) -> bool:
+    """A bracket of places and transfer tools after a purpose, "(Standort: USA; SCC)": each
+    part becomes a location or safeguard field. False (and nothing added) if a part is other text."""
+    fields = []
+    for m in re.finditer(r"[^;,]+", doc.text[start:end]):
+        s, e = start + m.start(), start + m.end()
+        label = re.match(r"\s*([^:]{1,30}):\s*", m.group(0))
+        if label:
+            s += label.end()
+        part = doc.text[s:e].strip()
+        if not part:
+            continue
+        role = field_role(label.group(1)) if label else None
+        mech = find_mechanisms(part, short_forms=True)
+        if role == "safeguard" or (not role and mech):
+            fields.append(Field("safeguard", s, e, doc.text[s:e]))
+        elif role in ("location", None) and mostly_places(part):
+            fields.append(Field("location", s, e, doc.text[s:e]))
+        else:
+            return False
+    for f in fields:
+        entry.add(f)
+    return bool(fields)

@@ -91,10 +91,18 @@ def _apply(doc: Document, entry: SubprocessorEntry, start: int, end: int) -> Non
     place = cue("location-statement").search(clean)
     if seat and entry.seat_country is None:
         stop = place.start() if place and place.start() > seat.end() else len(clean)
-        clause = re.split(r"[,;]\s", clean[seat.end() : stop], maxsplit=1)[0]
-        entry.seat_country = address_country(clause)
+        rest = re.split(r";\s", clean[seat.end() : stop], maxsplit=1)[0]
+        parts = re.split(r",\s", rest)
+        # "in Karlsruhe, …" names the country by the city; "in Rastede, Deutschland" by the next part
+        entry.seat_country = address_country(parts[0]) or address_country(", ".join(parts[:2]))
     if place:
-        _add_countries(entry, codes(location_countries(clean[place.start() :])))
+        after = codes(location_countries(clean[place.start() :]))
+        # "… in the Frankfurt (Germany) region": the places stand before a trailing cue
+        before = clean[: place.start()]
+        clause = re.split(r"[,;:]\s|\.\s", before)[-1]
+        _add_countries(entry, after or codes(location_countries(clause)))
+    elif cue("eu-place-adjective").search(clean):
+        _add_countries(entry, [EU])
     if hits and (seat or place or cue("third-country").search(sentence) or _certifies(sentence)):
         for m in mechanisms_in(doc, start, end, "entry"):
             if m.code not in {x.code for x in entry.mechanisms}:
@@ -127,9 +135,22 @@ def _aliases(entry: SubprocessorEntry, preamble: str) -> list[str]:
         and not _names(preamble, first)
     ):
         out.append(first)
+    acronym = _acronym(core)
+    if acronym and not _names(preamble, acronym):
+        out.append(acronym)
     if entry.service and len(entry.service) >= MIN_ALIAS and len(entry.service.split()) <= 3:
         out.append(entry.service)
     return out
+
+
+def _acronym(core: str) -> str | None:
+    """Initials of the leading capitalised words of a three-word name ("Big Data Store" -> "BDS")."""
+    words = []
+    for w in core.split():
+        if not (w[:1].isupper() and w[1:2].islower()):
+            break
+        words.append(w)
+    return "".join(w[0] for w in words[:3]) if len(words) >= 3 else None
 
 
 def _names(sentence: str, alias: str) -> bool:

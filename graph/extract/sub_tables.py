@@ -5,6 +5,8 @@ Rows may wrap over lines (a cell holding a line break, as in "…03230 Vilnius�
 so a row is read until it has as many cells as the header. The header row maps columns to
 roles by meaning (`sub_fields.map_columns`); a table without a recognisable header is read
 with the first column as the name and the other cells classified by their content.
+Aligned "Label:      value" lines are key-value records, never a space-aligned table; a
+name cell with a legal form stays a name even when a town fills most of it ("X eG, 90429 Town").
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ class Table:
         return self.joined.get(cell, doc.text[cell[0] : cell[1]])
 
 
+_ALIGNED_LABEL = re.compile(r"^[^:|\t]{1,40}:\s{2,}\S")  # "Anschrift:      …" is a key-value line
+
+
 def find_tables(doc: Document, lines: list[Line]) -> list[Table]:
     """Every table among the lines, in order."""
     tables: list[Table] = []
@@ -68,7 +73,7 @@ def _row_kind(text: str) -> str | None:
         return "pipe"
     if text.count("\t") >= 1 and len([c for c in text.split("\t") if c.strip()]) >= 2:
         return "tab"
-    if len(_SPACED_GAP.findall(s)) >= 1 and len(s) <= 300:
+    if len(_SPACED_GAP.findall(s)) >= 1 and len(s) <= 300 and not _ALIGNED_LABEL.match(s):
         return "spaced"
     return None
 
@@ -240,7 +245,9 @@ def _row_entry(doc: Document, cells: list[Cell], roles: list[str | None], table:
 def _name_cell_ok(value: str) -> bool:
     """A row names an entity: not empty, not a dash, not a sub-heading of the table."""
     core = value.strip(" -–—*")
-    if not core or len(core) > 160 or mostly_places(core):
+    if not core or len(core) > 160:
+        return False
+    if mostly_places(core) and not has_legal_form(core):  # "DATEV eG, 90429 Nürnberg" is a name
         return False
     return looks_like_name(core, max_words=12) or has_legal_form(core)
 

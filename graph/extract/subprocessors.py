@@ -37,6 +37,7 @@ from graph.model import Mechanism, Span, SubprocessorEntry
 NO_LIST = "no sub-processor list found"
 _NAME_BRACKET = re.compile(r"\(([^()]+)\)\s*$")
 MAX_PURPOSE = 160
+_CODE_LIST = re.compile(r"[A-Z]{2}(?:\s*[,/;&]\s*[A-Z]{2})+")
 _MARKER_ROLES = ("name", "heading", "service", "address", "seat", "location", "purpose", "safeguard")
 _MECHANISM_ROLES = ("location", "safeguard", "purpose", "statement", "seat")
 
@@ -208,6 +209,9 @@ def _seat(fields: list[Field], default: str | None) -> str | None:
     """Seat country from the address or seat fields, first that resolves."""
     for f in fields:
         if f.role in ("address", "seat"):
+            listed = _country_list(f.text)
+            if listed:
+                return listed[0]  # a "Land" cell "AT, DE": seat first, the rest are places
             country = address_country(f.text, default if f.role == "address" else None)
             if country:
                 return country
@@ -220,12 +224,21 @@ def _processing(doc: Document, fields: list[Field]) -> list[str]:
     for f in fields:
         if f.role == "location":
             hits.extend(location_countries(mask(f.text, find_mechanisms(f.text, short_forms=True))))
+        elif f.role in ("address", "seat") and len(_country_list(f.text)) > 1:
+            hits.extend(location_countries(f.text))
         elif f.role in ("statement", "purpose"):
             for s, e in sentence_spans(f.text, 0, len(f.text)):
                 sentence = f.text[s:e]
                 if _location_statement(sentence):
                     hits.extend(location_countries(mask(sentence, find_mechanisms(sentence))))
     return codes(hits)
+
+
+def _country_list(text: str) -> list[str]:
+    """The codes of a cell that only lists ISO codes: "AT, DE" -> ["AT", "DE"], else []."""
+    if not _CODE_LIST.fullmatch(text.strip()):
+        return []
+    return codes(location_countries(text))
 
 
 def _location_statement(text: str) -> bool:
