@@ -95,48 +95,6 @@ def _find(doc: Document, kind: _Kind) -> tuple[list[ListItem], list[str]]:
     return items, warnings
 
 
-def _title_like(text: str) -> bool:
-    """A short stand-alone line that names a list ('What personal data we process', 'Data subjects:')."""
-    return 0 < len(text) <= 80 and not text.endswith((".", ";", ",")) and not BULLET.match(text)
-
-
-def _other_list_first(doc: Document, clean: str, m: re.Match, kind: _Kind) -> bool:
-    """'Categories of data subjects whose personal data is processed:': the line opens the other list."""
-    line = doc.line_at(m.start())
-    other = cue(kind.other).search(clean, line.start, line.end)
-    return bool(other and other.start() < m.start() and not cue(kind.cue).search(clean, line.start, other.start()))
-
-
-_GENDER_MASK = "x"  # stands in for the sign of 'Kund:innen' while lists are read
-
-
-def _masked(text: str) -> str:
-    """The clean text with gender signs ('Kund:innen', 'Mitarbeiter*innen', 'Lehrer/-innen') turned
-    into a letter, so they are neither a colon, a separator nor markup. Offsets stay valid."""
-    return clean_text(cue("gender-infix").sub(lambda m: _GENDER_MASK * len(m.group()), text))
-
-
-def _unmasked(text: str, clean: str) -> str:
-    """The clean text with the gender signs restored (items are copied as written)."""
-    chars = list(clean)
-    for m in cue("gender-infix").finditer(text):
-        chars[m.start() : m.end()] = text[m.start() : m.end()]
-    return "".join(chars)
-
-
-def _degendered(label: str) -> str:
-    """'Kund:innen und Interessent:innen' -> 'Kunden und Interessenten' (for the vocabulary lookup)."""
-
-    def base(m: re.Match) -> str:
-        stem = re.search(r"\w+$", label[: m.start()])
-        word = stem.group() if stem else ""
-        if cue("gender-plural-unchanged").search(word):
-            return ""
-        return "n" if word.endswith("e") else "en"
-
-    return cue("gender-suffix").sub(base, label)
-
-
 def _excluded(doc: Document, offset: int) -> bool:
     """Inside a TOM or sub-processor section, unless a data-list heading nearer to the offset (or the
     cue's own heading line) opens a subsection: '# Subprocessors' / '### What personal data we process'.

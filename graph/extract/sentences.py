@@ -147,13 +147,6 @@ def _split(clean: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def sentence_at(doc: Document, offset: int) -> Sentence | None:
-    for s in sentences(doc):
-        if s.start <= offset < s.end:
-            return s
-    return None
-
-
 def headings_above(doc: Document, offset: int) -> list[str]:
     """Titles of every section that contains the offset, outermost first."""
     found = [s for s in doc.sections if s.start <= offset < s.end and s.heading.start != offset]
