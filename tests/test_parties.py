@@ -330,3 +330,37 @@ def test_fallback_never_picks_a_listed_subprocessor_or_the_controller_alone():
         "Auftragsverarbeitung\n\nDer Auftraggeber, die Sonnberg Möbel GmbH, beauftragt die Verarbeitung.\n" + _SUBS_DE
     )
     assert not find_processor(doc).name
+
+
+def test_lower_case_processor_in_a_label_block():
+    doc = _doc(
+        "Vereinbarung zur Auftragsverarbeitung\n\n"
+        "Verantwortlicher (Auftraggeber):\nMuster Handel AG\nHauptstraße 1\n10115 Berlin\n\n"
+        "Auftragsverarbeiter (Auftragnehmer):\nsipgate GmbH\nGladbacher Str. 74\n40219 Düsseldorf\n\n"
+        "§ 1 Gegenstand\n"
+    )
+    proc = find_processor(doc)
+    assert proc.name == "sipgate GmbH"
+    _check_spans(doc, proc)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Diese Vereinbarung gilt für Tätigkeiten, bei denen Beschäftigte der rapidmail GmbH "
+            "(nachfolgend Auftragnehmer) Daten im Auftrag des Auftraggebers verarbeiten.\n",
+            "rapidmail GmbH",
+        ),
+        (
+            "This Data Processing Agreement is entered into between the Customer and monday.com Ltd. "
+            '("Processor"), 6 Yitzhak Sadeh St., Tel Aviv, Israel.\n',
+            "monday.com Ltd.",
+        ),
+    ],
+)
+def test_lower_case_processor_inside_a_sentence_loses_its_leading_function_words(text, name):
+    doc = _doc(text)
+    proc = find_processor(doc)
+    assert proc.name == name
+    _check_spans(doc, proc)

@@ -1238,3 +1238,116 @@ def test_mechanism_stated_in_prose_about_one_entry(sentence: str) -> None:
     found = by_name(result)
     assert [m.code for m in found["Orbit Relay Inc."].mechanisms] == ["SCC"]
     assert found["Kiln Hosting GmbH"].mechanisms == []
+
+
+# --- lower-case brand names closed by a legal form ------------------------------------------
+
+LOWER_TABLE_DE = """\
+Anlage 3 – Unterauftragsverarbeiter
+
+| Firma | Anschrift | Leistung |
+|---|---|---|
+| plusserver GmbH | Hohenzollernring 72, 50672 Köln | Hosting |
+| rapidmail GmbH | Wentzingerstraße 21, 79106 Freiburg | E-Mail-Versand |
+| 1&1 Versatel GmbH | Wanheimer Str. 90, 40468 Düsseldorf | Netzanbindung |
+"""
+
+LOWER_BULLETS_EN = """\
+Annex 3 – Sub-processors
+
+The Processor engages the following sub-processors:
+
+- monday.com Ltd., 6 Yitzhak Sadeh St., Tel Aviv, Israel: project management
+- n8n GmbH, Borsigstraße 27, 10115 Berlin, Germany: workflow automation
+- e-shelter facility services GmbH, Eschborner Landstraße 100, 60489 Frankfurt, Germany: data centre
+"""
+
+LOWER_PROSE_DE = """\
+Anlage 3 Unterauftragsverarbeiter
+
+Der Auftragnehmer setzt folgende Unterauftragsverarbeiter ein: sipgate GmbH (Telefonie); \
+easyname GmbH (Domains); seven communications GmbH & Co. KG (SMS-Versand).
+"""
+
+LOWER_PROSE_ARTICLES_DE = """\
+Anlage 3 Unterauftragsverarbeiter
+
+Der Auftragnehmer setzt als Unterauftragsverarbeiter die rapidmail GmbH (Newsletter) und die \
+plusserver GmbH (Hosting) ein.
+"""
+
+LOWER_PROSE_EN = """\
+Annex 3 Sub-processors
+
+The Processor uses the following sub-processors: plusserver GmbH (hosting); sipgate GmbH \
+(telephony); monday.com Ltd. (project management).
+"""
+
+LOWER_BLOCKS_EN = """\
+Annex 3 – Sub-processors
+
+Name: rapidmail GmbH
+Address: Wentzingerstraße 21, 79106 Freiburg, Germany
+Service: newsletter dispatch
+
+Name: plusserver GmbH
+Address: Hohenzollernring 72, 50672 Cologne, Germany
+Service: hosting
+"""
+
+HEADER_LINE_DE = """\
+Anlage 3 – Unterauftragsverarbeiter
+
+Firma, Anschrift, Land: Leistung
+- sipgate GmbH, Gladbacher Str. 74, 40219 Düsseldorf, Deutschland: Telefonie
+- easyname GmbH, Canettistraße 5/10, 1100 Wien, Österreich: Domains
+"""
+
+HEADER_LINE_EN = """\
+Annex 3 – Sub-processors
+
+Name, Address, Country: Service
+- rapidmail GmbH, Wentzingerstraße 21, 79106 Freiburg, Germany: newsletter dispatch
+- monday.com Ltd., 6 Yitzhak Sadeh St., Tel Aviv, Israel: project management
+"""
+
+LEAD_WORDS_DE = """\
+Anlage 3 – Unterauftragsverarbeiter
+
+- die rapidmail GmbH, Wentzingerstraße 21, 79106 Freiburg: Newsletter
+- über die plusserver GmbH, Hohenzollernring 72, 50672 Köln: Hosting
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (LOWER_TABLE_DE, ["plusserver GmbH", "rapidmail GmbH", "1&1 Versatel GmbH"]),
+        (LOWER_BULLETS_EN, ["monday.com Ltd.", "n8n GmbH", "e-shelter facility services GmbH"]),
+        (LOWER_PROSE_DE, ["sipgate GmbH", "easyname GmbH", "seven communications GmbH & Co. KG"]),
+        (LOWER_PROSE_ARTICLES_DE, ["rapidmail GmbH", "plusserver GmbH"]),
+        (LOWER_PROSE_EN, ["plusserver GmbH", "sipgate GmbH", "monday.com Ltd."]),
+        (LOWER_BLOCKS_EN, ["rapidmail GmbH", "plusserver GmbH"]),
+        (HEADER_LINE_DE, ["sipgate GmbH", "easyname GmbH"]),
+        (HEADER_LINE_EN, ["rapidmail GmbH", "monday.com Ltd."]),
+        (LEAD_WORDS_DE, ["rapidmail GmbH", "plusserver GmbH"]),
+    ],
+)
+def test_lower_case_brand_names_with_a_legal_form_are_entries(text, names):
+    _, result = run(text)
+    assert [e.name for e in result.entries] == names
+
+
+def test_lower_case_name_rules():
+    from graph.extract.sub_fields import is_header_line
+    from graph.extract.sub_names import cut_lead_words, looks_like_name, lower_case_entity
+
+    assert lower_case_entity("rapidmail GmbH")
+    assert not lower_case_entity("durch die rapidmail GmbH")
+    assert not lower_case_entity("the hosting of our servers by sipgate GmbH")  # more than five tokens
+    text = "durch die rapidmail GmbH"
+    assert text[cut_lead_words(text) :] == "rapidmail GmbH"
+    assert looks_like_name("n8n GmbH") and not looks_like_name("mit der GmbH")
+    assert is_header_line("Firma, Anschrift, Land: Leistung")
+    assert is_header_line("Name, Address, Country: Service")
+    assert not is_header_line("sipgate GmbH, Gladbacher Str. 74, 40219 Düsseldorf: Telefonie")

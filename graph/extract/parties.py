@@ -29,6 +29,7 @@ from graph.extract.clause_cues import anchored, cue
 from graph.extract.language import detect_language
 from graph.extract.places import address_country
 from graph.extract.sentences import BULLET, TABLE, clean_text, heading_lines, in_section, sentences
+from graph.extract.sub_names import MAX_LOWER_NAME_TOKENS, is_lead_word
 from graph.model import Processor, Span
 
 _QUOTES = "„“”\"'‘’«»‚"
@@ -331,10 +332,14 @@ def _capitalised_run_start(text: str, end: int) -> int:
     """Start of the run of capitalised words (and '&', digits) that ends at `end`."""
     tokens = list(re.finditer(r"\S+", text[:end]))
     start = end
-    for tok in reversed(tokens):
+    capitalised = False
+    for n, tok in enumerate(reversed(tokens)):
         word = tok.group().strip(",")
-        if not word or not (word[0].isupper() or word[0].isdigit() or word in ("&", "+", "-")):
+        # a lower-case brand before a legal form ("rapidmail GmbH"), lower-case throughout and short
+        lower_brand = bool(word) and n < MAX_LOWER_NAME_TOKENS - 1 and not capitalised and not is_lead_word(word)
+        if not word or not (word[0].isupper() or word[0].isdigit() or word in ("&", "+", "-") or lower_brand):
             break
+        capitalised = capitalised or word[0].isupper()
         if word.endswith((":", ";", ")")) or word.startswith(("(", "„", '"', "“")):
             if word.startswith(("„", '"', "“")):
                 start = tok.start() + 1

@@ -98,3 +98,13 @@ def map_columns(headers: list[str]) -> list[str | None]:
         elif None in roles:
             roles[roles.index(None)] = "name"
     return roles
+
+
+_HEADER_SPLIT = re.compile(r"[,;:|/]|\s+[-–—]\s+")
+
+
+def is_header_line(text: str) -> bool:
+    """ "Firma, Anschrift, Land: Leistung": every part is a field label, so the line heads a list."""
+    parts = [p.strip(" \t*-–—•·") for p in _HEADER_SPLIT.split(text)]
+    parts = [p for p in parts if p]
+    return len(parts) >= 2 and all(field_role(p) is not None for p in parts)

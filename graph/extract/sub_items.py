@@ -16,9 +16,16 @@ from graph.document import Document, Line
 from graph.extract.mechanisms import find_mechanisms
 from graph.extract.places import address_country, mostly_places
 from graph.extract.sub_cues import cue, legal_form
-from graph.extract.sub_fields import Field, RawEntry, field_role
+from graph.extract.sub_fields import Field, RawEntry, field_role, is_header_line
 from graph.extract.sub_lines import content
-from graph.extract.sub_names import has_legal_form, is_entity_name, looks_like_name, split_name_address
+from graph.extract.sub_names import (
+    cut_lead_words,
+    has_legal_form,
+    is_entity_name,
+    looks_like_name,
+    lower_case_entity,
+    split_name_address,
+)
 from graph.extract.sub_prose import org_names
 
 MAX_PHRASE_WORDS = 12
@@ -65,7 +72,7 @@ def _parse(doc: Document, line: Line) -> tuple[RawEntry, bool] | None:
     """The item as an entry and whether its name is certain (legal form), or None."""
     c = content(line)
     text = c.text
-    if not text or cue("not-subprocessor").search(text) or cue("non-entry").search(text):
+    if not text or cue("not-subprocessor").search(text) or cue("non-entry").search(text) or is_header_line(text):
         return None
     layout = "bullets"  # one entry per line, with or without a list marker
     inline = _inline_fields(doc, c.start, text, layout)
@@ -79,6 +86,9 @@ def _parse(doc: Document, line: Line) -> tuple[RawEntry, bool] | None:
     name_start, name_end = _embedded_name(doc, entry, c.start, text, name_start, name_end)
     name_end = _take_bracket(doc, entry, c.start, text, name_start, name_end)
     name_end = _take_address(doc, entry, c.start, text, name_start, name_end)
+    cut = cut_lead_words(text[name_start:name_end])
+    if cut and lower_case_entity(text[name_start + cut : name_end]):  # "die rapidmail GmbH"
+        name_start += cut
     name = text[name_start:name_end]
     if not looks_like_name(name, max_words=8) or cue("subprocessor-term").search(name):
         return None

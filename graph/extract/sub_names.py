@@ -75,7 +75,8 @@ def split_name_address(text: str, require_legal_form: bool = True) -> tuple[int,
         while rest < len(text) and text[rest] in " ,;\n\t":
             rest += 1
         return inner, rest
-    if any(ch.isdigit() for ch in text[segments[0][0] : segments[0][1]]):
+    first = text[segments[0][0] : segments[0][1]]
+    if any(ch.isdigit() for ch in first) and not ends_with_legal_form(first):  # "n8n GmbH" is a name
         return None
     name_end = segments[0][1]
     for start, end in segments[1:]:
@@ -131,11 +132,43 @@ def looks_like_name(text: str, max_words: int = 8) -> bool:
     if not core or len(core) > 90:
         return False
     words = core.split()
-    if len(words) > max_words or not (core[0].isupper() or core[0].isdigit() or _mixed_case(words[0])):
+    if len(words) > max_words:
+        return False
+    if not (core[0].isupper() or core[0].isdigit() or _mixed_case(words[0]) or lower_case_entity(core)):
         return False
     if core.endswith((".", ":")) and not ends_with_legal_form(core):
         return False
     return not (cue("non-entry").search(core) or _is_role_word(core))
+
+
+MAX_LOWER_NAME_TOKENS = 5
+
+
+def lower_case_entity(text: str) -> bool:
+    """A brand written in lower case but closed by a legal form: "plusserver GmbH", "n8n GmbH".
+
+    At most five tokens, and the first is no function word ("die", "durch", "the", "with").
+    """
+    core = _strip_tail(text)
+    words = core.split()
+    if not words or len(words) > MAX_LOWER_NAME_TOKENS or not ends_with_legal_form(core):
+        return False
+    return not (is_legal_form(words[0]) or is_lead_word(words[0]))
+
+
+def is_lead_word(word: str) -> bool:
+    """An article, preposition, conjunction or verb that starts no organisation name."""
+    return bool(cue("name-lead-word").fullmatch(word.strip("\"„“”'(")))
+
+
+def cut_lead_words(text: str) -> int:
+    """Offset after the function words that open `text`: "durch die rapidmail GmbH" -> 10."""
+    pos = 0
+    for m in re.finditer(r"\S+", text):
+        if not is_lead_word(m.group(0)):
+            return m.start()
+        pos = m.end()
+    return pos
 
 
 def _mixed_case(word: str) -> bool:

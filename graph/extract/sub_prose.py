@@ -16,7 +16,7 @@ from graph.document import Document
 from graph.extract.places import address_country
 from graph.extract.sub_cues import cue, legal_form
 from graph.extract.sub_fields import Field, RawEntry
-from graph.extract.sub_names import known_org_spans
+from graph.extract.sub_names import MAX_LOWER_NAME_TOKENS, is_lead_word, known_org_spans
 
 _TOKEN = re.compile(r"[\w&.'’+/-]+")
 MAX_LEAD_OFFSET = 60
@@ -117,13 +117,17 @@ def _walk_back(sentence: str, lf_start: int) -> int | None:
         prefix_stripped = prefix_stripped[:-1].rstrip()
     tokens = list(_TOKEN.finditer(prefix_stripped))
     start = None
-    for tok in reversed(tokens[-6:]):
+    capitalised = False
+    for n, tok in enumerate(reversed(tokens[-6:])):
         word = tok.group(0)
         between = prefix_stripped[tok.end() : start if start is not None else len(prefix_stripped)]
         if any(ch in between for ch in '(),;:"„“”'):
             break
-        if word[0].isupper() or word[0].isdigit() or _joiner(word) or _brand(word):
+        # a lower-case brand ("rapidmail GmbH") is lower-case throughout: "affiliate Karoo Ltd" is no name
+        lower_brand = n < MAX_LOWER_NAME_TOKENS - 1 and not capitalised and not is_lead_word(word)
+        if word[0].isupper() or word[0].isdigit() or _joiner(word) or _brand(word) or lower_brand:
             start = tok.start()
+            capitalised = capitalised or word[0].isupper()
         else:
             break
     if start is None:
