@@ -12,6 +12,7 @@ Four small agreements whose expected answers are easy to work out by hand:
 from __future__ import annotations
 
 from graph.model import ClauseFinding, ExtractionRecord, Fact, ListItem, Mechanism, Processor, Span, SubprocessorEntry
+from service.questions import run
 
 DPACAT = "https://w3id.org/dpagraph/vocab/data-categories#"
 DPASUBJ = "https://w3id.org/dpagraph/vocab/data-subjects#"
@@ -227,3 +228,10 @@ def record_d() -> tuple[ExtractionRecord, str]:
 
 
 ALL = (record_a, record_b, record_c, record_d)
+
+
+def answer(store, name: str, **params) -> list[dict]:
+    """A competency question's answer as plain dicts (variable -> value or None)."""
+    result = run(store, name, params)
+    names = [v.value for v in result.variables]
+    return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in result]

@@ -14,11 +14,11 @@ import json
 import re
 
 import pytest
+from sample_records import answer
 
 from graph.build import build_graph
 from graph.model import ExtractionRecord, Fact, ListItem, Mechanism, Processor, SubprocessorEntry
 from graph.store import DPAStore
-from service.questions import run
 
 S000, S001, S002, S003, S004 = (
     "000_1aa964885db78eae",
@@ -86,12 +86,6 @@ def store(request, seeds_dir, seed_gold_dir):
             s.put(record, build_graph(record, doc.text, media_type=doc.media_type, extractor_version=version))
     yield s
     s.close()
-
-
-def answer(store, name: str, **params) -> list[dict]:
-    result = run(store, name, params)
-    names = [v.value for v in result.variables]
-    return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in result]
 
 
 def documents(rows: list[dict]) -> set[str]:

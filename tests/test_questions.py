@@ -4,7 +4,7 @@ parameters are bound as escaped literals, never pasted into the query."""
 from __future__ import annotations
 
 import pytest
-from sample_records import ALL
+from sample_records import ALL, answer
 from test_build import NASTY
 
 from graph.build import build_graph
@@ -30,12 +30,6 @@ def store():
         s.put(record, build_graph(record, text, extractor_version="t"))
     yield s
     s.close()
-
-
-def answer(store, name: str, **params) -> list[dict]:
-    result = run(store, name, params)
-    names = [v.value for v in result.variables]
-    return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in result]
 
 
 def test_catalogue_has_the_required_questions_with_titles():
