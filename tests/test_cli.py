@@ -164,13 +164,8 @@ def test_ingest_mixed_batch(corpus, tmp_path, capsys):
         assert [d.stem for d in s.documents()] == ["good1", "good2", "nosubs"]
 
 
-def test_ingest_twice_reports_unchanged_and_succeeds_without_bad_files(tmp_path, capsys):
-    folder = tmp_path / "docs"
-    write(folder, "good1.txt", GOOD_1)
-    write(folder, "good2.md", GOOD_2)
-    store = tmp_path / "store"
-    assert cli.main(["ingest", str(folder), "--store", str(store)]) == 0
-    capsys.readouterr()
+def test_ingest_twice_reports_unchanged_and_succeeds_without_bad_files(filled, tmp_path, capsys):
+    folder, store = tmp_path / "docs", filled
     assert cli.main(["ingest", str(folder), "--store", str(store)]) == 0
     out = capsys.readouterr().out
     assert "2 unchanged" in out

@@ -21,6 +21,7 @@ from the processor's own address lines, cut before any DPO or register line.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,7 +31,7 @@ from graph.extract.language import detect_language
 from graph.extract.places import address_country
 from graph.extract.sentences import BULLET, TABLE, clean_text, heading_lines, in_section, sentences
 from graph.extract.sub_names import MAX_LOWER_NAME_TOKENS, is_lead_word
-from graph.model import Processor, Span
+from graph.model import Processor, Span, SubprocessorEntry
 
 _QUOTES = "„“”\"'‘’«»‚"
 _MAX_NAME = 120
@@ -46,14 +47,16 @@ class _Candidate:
     address: tuple[int, int] | None = None  # offsets of the processor's own address lines
 
 
-def find_processor(doc: Document) -> Processor:
-    """The processor as named in the text, with country (from its address) and service."""
+def find_processor(doc: Document, listed: Sequence[SubprocessorEntry] | None = None) -> Processor:
+    """The processor as named in the text, with country (from its address) and service.
+    `listed` are the sub-processor entries already found (the fallback never picks one of them);
+    the pipeline passes them so the list is not parsed twice."""
     clean = clean_text(doc.text)
     candidates = _label_blocks(doc, clean) + _marker_blocks(doc, clean) + _inline(doc, clean)
     candidates += _role_fields(doc, clean) + _brands(clean) + _footers(clean)
     out = Processor()
     if not candidates:
-        fallback = _fallback(doc, clean)
+        fallback = _fallback(doc, clean, listed)
         candidates = [fallback] if fallback else []
     if candidates:
         best = min(candidates, key=lambda c: (c.rank, c.start))
@@ -536,7 +539,7 @@ def _is_generic(value: str) -> bool:
 _ROLE_WINDOW = 90
 
 
-def _fallback(doc: Document, clean: str) -> _Candidate | None:
+def _fallback(doc: Document, clean: str, listed: Sequence[SubprocessorEntry] | None) -> _Candidate | None:
     """When no specific rule names the processor: every organisation name (a capitalised run ending
     in a legal form) outside the sub-processor lists, scored by nearby processor role words or
     first-person pronouns, position (title lines, signature block, footer) and frequency. A name
@@ -545,7 +548,9 @@ def _fallback(doc: Document, clean: str) -> _Candidate | None:
     from graph.extract.subprocessors import find_subprocessors
 
     regions = [(r.start, r.end) for r in find_regions(doc)]
-    listed = {_org_key(e.name) for e in find_subprocessors(doc).entries if e.name}
+    if listed is None:
+        listed = find_subprocessors(doc).entries
+    listed_keys = {_org_key(e.name) for e in listed if e.name}
     other = (cue("clause-subprocessor"), cue("tom-heading"))
     n_lines = len(doc.lines)
     scores: dict[str, float] = {}
@@ -565,7 +570,7 @@ def _fallback(doc: Document, clean: str) -> _Candidate | None:
         if not cand or cand.start >= form.start() or not any(ch.isalpha() for ch in clean[cand.start : form.start()]):
             continue
         key = _org_key(cand.name)
-        if key in listed or any(s <= cand.start < e for s, e in regions):
+        if key in listed_keys or any(s <= cand.start < e for s, e in regions):
             continue
         if any(in_section(doc, cand.start, c) for c in other):
             continue

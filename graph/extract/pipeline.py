@@ -41,8 +41,8 @@ def extract_document(doc: Document) -> ExtractionRecord:
         document=doc.name, language=detect_language(doc.text), source=doc.source, sha256=doc.sha256
     )
     record.warnings.extend(doc.warnings)
-    record.processor = parties.find_processor(doc)
     subs = find_subprocessors(doc)
+    record.processor = parties.find_processor(doc, subs.entries)
     record.subprocessors = subs.entries
     record.transfer_mechanisms_document = subs.document_mechanisms
     record.warnings.extend(subs.warnings)
