@@ -7,9 +7,10 @@ SHARED ?= ../shared
 
 .PHONY: demo test env lint score pytest clean
 
-## demo: create the environment, ingest the bundled sample corpus, answer the competency questions
+## demo: create the environment, ingest the bundled sample corpus, check it, answer the competency questions
 demo: env
 	$(BIN)/dpagraph ingest examples/dpas --store $(STORE)
+	$(BIN)/dpagraph validate --store $(STORE) --fail-on never
 	$(BIN)/dpagraph ask --all --store $(STORE)
 
 ## test: the whole test suite (lint, unit and integration tests, extraction quality gate)

@@ -22,7 +22,17 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
-from graph.model import MECHANISM_CODES, SCOPES, ExtractionRecord, ListItem, Mechanism, Span, SubprocessorEntry
+from graph.model import (
+    HISTORIC_MECHANISM_CODES,
+    MECHANISM_CODES,
+    SCOPES,
+    ExtractionRecord,
+    Fact,
+    ListItem,
+    Mechanism,
+    Span,
+    SubprocessorEntry,
+)
 from graph.vocab import vocabulary
 
 ID = "https://w3id.org/dpagraph/id/"
@@ -55,6 +65,17 @@ PREFIXES = {
 }
 
 SCOPE_NODES = {"entry": DPAG.EntryScope, "footnote": DPAG.FootnoteScope, "document": DPAG.DocumentScope}
+# model.AUTHORISATION_MODELS -> individual of dpag:AuthorisationModel
+AUTHORISATION_NODES = {"general": DPAG.GeneralAuthorisation, "specific": DPAG.SpecificAuthorisation}
+# record field -> property of the yes-facts, stated only when the text says so (never "false")
+STATEMENT_PROPERTIES = {
+    "processing_restricted_to_eea": DPAG.processingRestrictedToEEA,
+    "no_subprocessors_statement": DPAG.statesNoSubprocessors,
+    "controller_identified": DPAG.controllerIdentified,
+    "special_category_safeguards": DPAG.specialCategorySafeguards,
+    "breach_notification_content": DPAG.breachNotificationContentStated,
+    "cites_scc_2021": DPAG.citesSCC2021,
+}
 _REGIONS = {"EU", "EEA"}  # codes that stand for the whole EU / EEA, never a third country
 _CODE_ALIASES = {"UK": "GB", "EL": "GR"}  # EU usage vs ISO 3166-1 (DPV loc has no loc:UK / loc:EL)
 _IRI_SAFE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
@@ -286,7 +307,7 @@ class _Builder:
 
     def _mechanism(self, owner: URIRef, node: URIRef, mech: Mechanism) -> None:
         code = (mech.code or "").strip().upper()
-        if code not in MECHANISM_CODES or mech.scope not in SCOPES:
+        if code not in MECHANISM_CODES + HISTORIC_MECHANISM_CODES or mech.scope not in SCOPES:
             self.warn(f"unknown transfer mechanism {mech.code!r} / scope {mech.scope!r}")
             return
         self.add(owner, DPAG.hasTransferMechanism, node)
@@ -339,6 +360,13 @@ class _Builder:
             self._fact(DPAG.specialCategoriesProcessed, special, r.special_categories_processed.evidence)
         if r.document_date is not None and r.document_date.value:
             self._fact(DPAG.documentDate, _date(str(r.document_date.value)), r.document_date.evidence)
+        if r.subprocessor_authorisation is not None:
+            model = AUTHORISATION_NODES.get(str(r.subprocessor_authorisation.value))
+            self._fact(DPAG.subprocessorAuthorisation, model, r.subprocessor_authorisation.evidence)
+        for name, prop in STATEMENT_PROPERTIES.items():
+            fact: Fact | None = getattr(r, name)
+            if fact is not None and fact.value is True:
+                self._fact(prop, Literal(True), fact.evidence)
 
     def _clauses(self) -> None:
         seen: set[str] = set()
@@ -353,6 +381,8 @@ class _Builder:
             self.add(node, DPAG.requirement, DPAREQ[req])
             self.add(node, DPAG.present, Literal(bool(finding.present)))
             self.add(node, DPAG.evidence, self.evidence(finding.evidence))
+            if finding.present:  # direct link: SHACL Core checks it with sh:hasValue, cheaply
+                self.add(self.doc, DPAG.addressesRequirement, DPAREQ[req])
 
 
 def _integer(value: object) -> Literal | None:
@@ -365,11 +395,14 @@ def _integer(value: object) -> Literal | None:
 
 
 def _date(value: str) -> Literal:
+    """xsd:date for 'YYYY-MM-DD', xsd:gYearMonth for 'YYYY-MM' (both compare correctly as strings)."""
     value = value.strip()
+    if re.fullmatch(r"\d{4}-(?:0[1-9]|1[0-2])", value):
+        return Literal(value, datatype=XSD.gYearMonth)
     try:
         return Literal(datetime.date.fromisoformat(value).isoformat(), datatype=XSD.date)
     except ValueError:
-        return Literal(value)  # a version label or partial date: keep it as written
+        return Literal(value)  # a version label: keep it as written
 
 
 def _title(text: str, fallback: str) -> Literal:

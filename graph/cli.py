@@ -1,4 +1,4 @@
-"""The `dpagraph` command: extract | ingest | query | stats | ask.
+"""The `dpagraph` command: extract | ingest | validate | query | stats | ask.
 
 One bad file never stops a batch: it gets one line on stderr naming it, the others go on, and the
 exit code tells whether anything failed (0 all good, 1 a file or a query failed, 2 usage error).
@@ -224,6 +224,68 @@ def _ingest_table(rows: list[IngestRow]) -> None:
     console.print(", ".join(f"{n} {k}" for k, n in totals.items()) or "no files", markup=False)
 
 
+# --- validate ------------------------------------------------------------------------------------
+
+FAIL_ON = ("violation", "warning", "info", "never")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Exit 0: nothing at or above --fail-on; 1: something was; 2: usage or input errors."""
+    from graph.validation import runner
+    from graph.validation.cache import ValidationCache, default_cache_path
+    from graph.validation.rules import load_rules
+
+    if bool(args.paths) == bool(args.store):
+        _error("give either PATH… (files or folders) or --store DIR, not both and not neither")
+        return 2
+    options = runner.Options(jobs=max(1, args.jobs), force=args.force)
+    err = _err()
+    columns = (TextColumn("validating"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+        if args.store:
+            store = _open_store(args.store, create=False)
+            if store is None:
+                return 2
+            with store:
+                task = progress.add_task("validating", total=len(store.documents()))
+                reports = runner.validate_store(store, options, lambda n: progress.advance(task, n))
+            input_errors: list[str] = []
+        else:
+            files, input_errors = collect_inputs(args.paths)
+            for message in input_errors:
+                _error(message, err)
+            cache = None if args.no_cache else ValidationCache(args.cache or default_cache_path())
+            task = progress.add_task("validating", total=len(files))
+            try:
+                reports = runner.validate_paths(files, options, cache, lambda n: progress.advance(task, n))
+            finally:
+                if cache is not None:
+                    cache.close()
+    rules = load_rules().rules
+    _write_validation_reports(args, reports, rules)
+    if input_errors or any(r.error for r in reports):
+        return 2
+    return 1 if args.fail_on != "never" and runner.fails(reports, args.fail_on) else 0
+
+
+def _write_validation_reports(args: argparse.Namespace, reports: list, rules: dict) -> None:
+    from graph.validation.report_json import to_json
+    from graph.validation.report_junit import to_junit
+    from graph.validation.report_sarif import to_sarif
+    from graph.validation.report_text import render_text
+
+    fail_on = args.fail_on if args.fail_on != "never" else "violation"
+    if args.format == "json":
+        print(json.dumps(to_json(reports, rules, fail_on=fail_on), ensure_ascii=False, indent=2))
+    else:
+        render_text(reports, rules, lang=args.lang, console=Console(soft_wrap=False), fail_on=fail_on)
+    if args.junit:
+        args.junit.write_text(to_junit(reports, rules, fail_on=fail_on), encoding="utf-8")
+    if args.sarif:
+        sarif = to_sarif(reports, rules, base_dir=Path.cwd())
+        args.sarif.write_text(json.dumps(sarif, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
 # --- query, stats, ask ---------------------------------------------------------------------------
 
 
@@ -434,6 +496,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="re-extract files even when unchanged")
     store_option(p)
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("validate", help="check DPAs for completeness (SHACL rules A01–F02)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="file or folder (searched recursively)")
+    p.add_argument("--store", type=Path, default=None, help="validate every document in this store instead")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="what to print on stdout")
+    p.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML here")
+    p.add_argument("--sarif", type=Path, metavar="FILE", help="also write SARIF 2.1.0 here")
+    p.add_argument("--fail-on", choices=FAIL_ON, default="violation", help="lowest severity that fails (exit 1)")
+    p.add_argument("--lang", choices=("en", "de"), default="en", help="language of the messages")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
+    p.add_argument("--cache", type=Path, metavar="FILE", help="cache file (default: $DPAGRAPH_CACHE or ~/.cache)")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    p.add_argument("--force", action="store_true", help="validate again even when nothing changed")
+    p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("query", help="run a SPARQL query (text or .rq file) on the store")
     p.add_argument("sparql", metavar="SPARQL|FILE")

@@ -3,7 +3,8 @@
 The required fields follow `shared/eval/extraction-record.schema.json` (a copy ships in
 `graph/schema/`, so the package works without `../shared`); the extras (evidence spans, per-entry
 mechanism scopes, clause findings) are allowed by the schema and let the scorer's users and the
-web pages see where each value came from.
+web pages see where each value came from. Invalid or repealed mechanisms (Privacy Shield, Safe
+Harbour, old SCC) are left out: the schema has no code for them, and they live in the graph.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import jsonschema
 
 from graph.build import iso_code
-from graph.model import ExtractionRecord, Fact, ListItem, Mechanism, Span, SubprocessorEntry
+from graph.model import HISTORIC_MECHANISM_CODES, ExtractionRecord, Fact, ListItem, Mechanism, Span, SubprocessorEntry
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "extraction-record.schema.json"
 
@@ -40,7 +41,7 @@ def record_to_json(record: ExtractionRecord) -> dict:
             "evidence": _span(p.evidence),
         },
         "subprocessors": [_entry(e) for e in record.subprocessors],
-        "transfer_mechanisms_document": _codes(record.transfer_mechanisms_document),
+        "transfer_mechanisms_document": _codes(_valid(record.transfer_mechanisms_document)),
         "data_categories": [_item(i) for i in record.data_categories],
         "data_subjects": [_item(i) for i in record.data_subjects],
         "special_categories_processed": _bool(record.special_categories_processed),
@@ -79,7 +80,8 @@ def write_json(record: ExtractionRecord, outdir: str | Path) -> Path:
 
 
 def _entry(e: SubprocessorEntry) -> dict:
-    tied = [m for m in e.mechanisms if m.scope in ("entry", "footnote")]
+    valid = _valid(e.mechanisms)
+    tied = [m for m in valid if m.scope in ("entry", "footnote")]
     return {
         "name": e.name.strip(),
         "seat_country": _code(e.seat_country),
@@ -91,7 +93,7 @@ def _entry(e: SubprocessorEntry) -> dict:
         "layout": e.layout,
         "evidence": _span(e.evidence),
         "extra_evidence": [_span(s) for s in e.extra_evidence],
-        "mechanisms": [{"code": m.code.upper(), "scope": m.scope, "evidence": _span(m.evidence)} for m in e.mechanisms],
+        "mechanisms": [{"code": m.code.upper(), "scope": m.scope, "evidence": _span(m.evidence)} for m in valid],
     }
 
 
@@ -108,6 +110,11 @@ def _code(code: str | None) -> str | None:
     if code is None or not str(code).strip():
         return None
     return iso_code(code) or str(code).strip().upper()
+
+
+def _valid(mechanisms: list[Mechanism]) -> list[Mechanism]:
+    """Without the historic codes; an unknown code stays, so that validation refuses it."""
+    return [m for m in mechanisms if m.code.upper() not in HISTORIC_MECHANISM_CODES]
 
 
 def _codes(mechanisms: list[Mechanism]) -> list[str]:

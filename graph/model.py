@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 MECHANISM_CODES = ("SCC", "DPF", "ADEQUACY", "BCR", "DEROGATION")
+# Invalid or repealed tools: found, kept and built into the graph so completeness rules can flag
+# them, but never exported (the shared schema has no code for them) nor counted as a mechanism.
+HISTORIC_MECHANISM_CODES = ("PRIVACY_SHIELD", "SAFE_HARBOUR", "OLD_SCC")
+AUTHORISATION_MODELS = ("general", "specific")  # Art. 28(2) GDPR
 SCOPES = ("entry", "footnote", "document")
 
 
@@ -28,9 +32,14 @@ class Span:
 class Mechanism:
     """A third-country transfer tool and where the document ties it to an entry."""
 
-    code: str  # one of MECHANISM_CODES
+    code: str  # one of MECHANISM_CODES or HISTORIC_MECHANISM_CODES
     scope: str  # one of SCOPES
     evidence: Span | None = None
+
+    @property
+    def valid(self) -> bool:
+        """A tool one may rely on today (not Privacy Shield, Safe Harbour or the repealed SCC sets)."""
+        return self.code in MECHANISM_CODES
 
 
 @dataclass
@@ -59,7 +68,8 @@ class SubprocessorEntry:
 
     @property
     def mechanism_scope(self) -> str:
-        scopes = {m.scope for m in self.mechanisms}
+        """Where the entry's strongest valid mechanism comes from; "none" if it has only historic ones."""
+        scopes = {m.scope for m in self.mechanisms if m.valid}
         for scope in SCOPES:
             if scope in scopes:
                 return scope
@@ -108,6 +118,13 @@ class ExtractionRecord:
     breach_notification_text: Fact | None = None
     subprocessor_objection_days: Fact | None = None
     governing_law: Fact | None = None
-    document_date: Fact | None = None  # ISO date or version date, when stated
+    document_date: Fact | None = None  # "YYYY-MM-DD" or "YYYY-MM" (a month date), when stated
+    subprocessor_authorisation: Fact | None = None  # one of AUTHORISATION_MODELS
+    processing_restricted_to_eea: Fact | None = None  # True: processing only in DE / EU / EEA
+    no_subprocessors_statement: Fact | None = None  # True: the text says no sub-processors are used
+    controller_identified: Fact | None = None  # True: the controller party is named or defined
+    special_category_safeguards: Fact | None = None  # True: safeguards for Art. 9/10 data are named
+    breach_notification_content: Fact | None = None  # True: at least two Art. 33(3) items are listed
+    cites_scc_2021: Fact | None = None  # True: the 2021 SCCs (2021/914) are cited
     clauses: list[ClauseFinding] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

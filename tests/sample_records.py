@@ -6,7 +6,9 @@ Four small agreements whose expected answers are easy to work out by hand:
 * B "Beta Analytics GmbH": Stripe Inc (US seat, nothing of its own), Supabase Inc. (SG, SCC in
   the entry); document-wide SCC; 48 h; special categories not stated.
 * C "Gamma Corp." (US): IONOS SE (DE); no breach hours, only a phrase.
-* D "Delta Care GmbH" (DE): no sub-processor list; processes special categories; no breach deadline.
+* D "Delta Care GmbH" (DE): no sub-processors (it says so); processes special categories, with
+  safeguards; processing only in Germany; no breach deadline, but the notification content.
+A and B also carry the authorisation model (general / specific), B cites the 2021 SCCs.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ Anlage 2 – Unterauftragsverarbeiter
 | Hetzner Online GmbH | Gunzenhausen, Deutschland | Hosting |
 | Google Cloud EMEA Ltd. | Dublin, Irland | E-Mail¹ | EU, USA |
 ¹ Übermittlung in die USA auf Grundlage des EU-U.S. Data Privacy Framework.
+
+Der Auftraggeber erteilt die allgemeine Genehmigung zum Einsatz von Unterauftragsverarbeitern.
 """
 
 
@@ -116,6 +120,11 @@ def record_a() -> tuple[ExtractionRecord, str]:
             "unverzüglich, spätestens innerhalb von 24 Stunden",
             span(t, "unverzüglich, spätestens innerhalb von 24 Stunden"),
         ),
+        subprocessor_authorisation=Fact(
+            "general",
+            span(t, "Der Auftraggeber erteilt die allgemeine Genehmigung zum Einsatz von Unterauftragsverarbeitern."),
+        ),
+        controller_identified=Fact(True, span(t, "zwischen dem Kunden und der Inexdu GmbH")),
         clauses=[
             ClauseFinding("R10", True, span(t, "Der Auftragnehmer verarbeitet Daten nur auf dokumentierte Weisung.")),
             ClauseFinding("R24", False, None),
@@ -133,6 +142,8 @@ Either party may object within 14 days.
 Sub-processors:
 - Stripe Inc (San Francisco, USA): payments
 - Supabase Inc. (Singapore; data in Frankfurt, EU) – SCC Module 3: database
+
+Each sub-processor needs the specific prior written authorisation of the controller.
 """
 
 
@@ -166,6 +177,8 @@ def record_b() -> tuple[ExtractionRecord, str]:
             transfer_mechanisms_document=[Mechanism("SCC", "document", span(t, "Standard Contractual Clauses"))],
             breach_notification_hours=Fact(48, span(t, "within 48 hours")),
             subprocessor_objection_days=Fact(14, span(t, "within 14 days")),
+            subprocessor_authorisation=Fact("specific", span(t, "specific prior written authorisation")),
+            cites_scc_2021=Fact(True, span(t, "SCC Module 3")),
         ),
         t,
     )
@@ -208,7 +221,10 @@ def record_c() -> tuple[ExtractionRecord, str]:
 
 
 TEXT_D = """Auftragsverarbeitung Delta Care GmbH
-Es werden Gesundheitsdaten (Art. 9 DSGVO) verarbeitet.
+Es werden Gesundheitsdaten (Art. 9 DSGVO) verarbeitet. Der Zugriff darauf ist auf das Pflegeteam beschränkt.
+Die Verarbeitung findet ausschließlich in Deutschland statt.
+Der Auftragnehmer setzt keine Unterauftragsverarbeiter ein.
+Die Meldung nennt die Art der Verletzung und die wahrscheinlichen Folgen.
 """
 
 
@@ -221,6 +237,14 @@ def record_d() -> tuple[ExtractionRecord, str]:
             sha256="d" * 64,
             processor=Processor(name="Delta Care GmbH", country="DE", evidence=span(t, "Delta Care GmbH")),
             special_categories_processed=Fact(True, span(t, "Es werden Gesundheitsdaten (Art. 9 DSGVO) verarbeitet.")),
+            special_category_safeguards=Fact(True, span(t, "Der Zugriff darauf ist auf das Pflegeteam beschränkt.")),
+            processing_restricted_to_eea=Fact(
+                True, span(t, "Die Verarbeitung findet ausschließlich in Deutschland statt.")
+            ),
+            no_subprocessors_statement=Fact(
+                True, span(t, "Der Auftragnehmer setzt keine Unterauftragsverarbeiter ein.")
+            ),
+            breach_notification_content=Fact(True, span(t, "Art der Verletzung und die wahrscheinlichen Folgen")),
             warnings=["no sub-processor list found"],
         ),
         t,

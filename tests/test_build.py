@@ -11,7 +11,7 @@ from sample_records import ALL, record_a, record_b, record_c, record_d, span
 
 from graph import build
 from graph.build import DPAG, DPV, LOC, OA, build_graph, doc_iri, org_iri, org_slug, third_countries
-from graph.model import ExtractionRecord, Mechanism, Processor, SubprocessorEntry
+from graph.model import ExtractionRecord, Fact, Mechanism, Processor, SubprocessorEntry
 
 ROOT = Path(__file__).resolve().parent.parent
 DPV_MD = ROOT.parent / "shared" / "research" / "dpv.md"
@@ -272,3 +272,52 @@ def test_every_dpag_term_in_the_reference_data_is_declared_in_the_ontology():
         for triple in Graph().parse(path):
             used.update(t for t in triple if isinstance(t, URIRef) and str(t).startswith(str(DPAG)))
     assert sorted(str(t) for t in used - declared) == []
+
+
+def test_present_requirements_are_also_stated_directly():
+    g, record, _ = built(record_a)
+    doc = doc_iri(record.document)
+    assert set(g.objects(doc, DPAG.addressesRequirement)) == {build.DPAREQ.R10}  # R24 is absent
+
+
+def test_authorisation_model_and_yes_facts_with_evidence():
+    g_a, _, _ = built(record_a)
+    g_b, _, _ = built(record_b)
+    g_d, _, _ = built(record_d)
+    assert g_a.value(doc_iri("a_inexdu"), DPAG.subprocessorAuthorisation) == DPAG.GeneralAuthorisation
+    assert g_b.value(doc_iri("b_beta"), DPAG.subprocessorAuthorisation) == DPAG.SpecificAuthorisation
+    assert g_a.value(doc_iri("a_inexdu"), DPAG.controllerIdentified) == Literal(True)
+    assert g_b.value(doc_iri("b_beta"), DPAG.citesSCC2021) == Literal(True)
+    d = doc_iri("d_delta")
+    for prop in (
+        DPAG.processingRestrictedToEEA,
+        DPAG.statesNoSubprocessors,
+        DPAG.specialCategorySafeguards,
+        DPAG.breachNotificationContentStated,
+    ):
+        assert g_d.value(d, prop) == Literal(True), prop
+        fact = URIRef(f"{d}/fact/{prop.removeprefix(str(DPAG))}")
+        assert g_d.value(fact, DPAG.evidence) is not None, prop
+    assert g_d.value(d, DPAG.citesSCC2021) is None  # never stated as false
+
+
+@pytest.mark.parametrize(
+    ("value", "datatype"),
+    [("2025-01-15", build.XSD.date), ("2025-11", build.XSD.gYearMonth), ("Version 3", None)],
+)
+def test_document_date_is_typed_by_precision(value, datatype):
+    record = ExtractionRecord(document="x", language="de", document_date=Fact(value))
+    g = build_graph(record, "x")
+    literal = g.value(doc_iri("x"), DPAG.documentDate)
+    assert str(literal) == value and literal.datatype == datatype
+
+
+def test_historic_mechanism_is_built_as_a_statement():
+    record = ExtractionRecord(
+        document="x",
+        language="de",
+        transfer_mechanisms_document=[Mechanism("OLD_SCC", "document"), Mechanism("SCC", "document")],
+    )
+    g = build_graph(record, "x")
+    codes = {g.value(s, DPAG.mechanism) for s in g.objects(doc_iri("x"), DPAG.hasTransferMechanism)}
+    assert codes == {build.DPAMECH.OLD_SCC, build.DPAMECH.SCC}

@@ -56,6 +56,41 @@ def test_breach_hours(text, hours):
     _check(doc, fact)
 
 
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("Der Auftragnehmer meldet dem Auftraggeber Datenschutzverletzungen innerhalb von 2 Tagen.", 48),
+        ("Processor shall notify Customer of a Personal Data Breach within one (1) week.", 168),
+    ],
+)
+def test_breach_deadline_in_calendar_days_or_weeks_is_converted_to_hours(text, hours):
+    doc = _doc(text)
+    assert _value(clauses.breach_notification_hours(doc)) == hours
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        (
+            "The Processor shall notify the Controller of a Personal Data Breach within three (3) business days "
+            "after becoming aware of it.",
+            "within three (3) business days after becoming aware",
+        ),
+        (
+            "Der Auftragnehmer informiert den Auftraggeber über Datenschutzverletzungen spätestens innerhalb "
+            "von zwei Werktagen nach Kenntnis.",
+            "innerhalb von zwei Werktagen nach Kenntnis",
+        ),
+    ],
+)
+def test_breach_deadline_in_business_days_has_no_hours_but_keeps_the_phrase(text, phrase):
+    doc = _doc(text)
+    assert clauses.breach_notification_hours(doc) is None
+    fact = clauses.breach_notification_text(doc)
+    assert fact.value == phrase
+    _check(doc, fact)
+
+
 def test_authority_deadline_alone_is_not_the_processor_deadline():
     doc = _doc(
         "Der Auftragnehmer informiert den Auftraggeber unverzüglich über Verletzungen des Schutzes personenbezogener "
@@ -274,6 +309,16 @@ def test_listed_health_data_means_special_categories():
         ("Last updated: February 3, 2025", "2025-02-03"),
         ("Fassung 3.1 vom 1. März 2025", "2025-03-01"),
         ("Stand: 09/2024", "2024-09"),
+        ("Stand: November 2025", "2025-11"),
+        ("Version 01.01.2025", "2025-01-01"),
+        ("Last updated: March 3, 2025", "2025-03-03"),
+        ("Effective date: 2024-05-01", "2024-05-01"),
+        ("Last updated: 15th January 2025", "2025-01-15"),
+        ("Dated 1st of March 2025", "2025-03-01"),
+        ("Stand 2025/03/01", "2025-03-01"),
+        ("Version 3 – 15/01/2025", "2025-01-15"),  # day first (EU usage) …
+        ("Effective as of 03/15/2025", "2025-03-15"),  # … unless only month first makes sense
+        ("Gültig ab 31.02.2025", None),  # no such day
         ("Version 1.2", None),
         (
             "Für Übermittlungen gelten die Standardvertragsklauseln der Kommission in der Fassung vom 4. Juni 2021, "
@@ -288,6 +333,13 @@ def test_document_date(text, iso):
     assert _value(fact) == iso
     if fact is not None:
         _check(doc, fact)
+
+
+def test_document_dates_sort_like_the_dates():
+    """Date-dependent rules compare the values as strings: ISO order must be date order."""
+    texts = ["Stand: 15.01.2025", "Stand: 09/2024", "Last updated: March 3, 2025", "Stand: Februar 2025"]
+    values = [clauses.document_date(_doc(t)).value for t in texts]
+    assert sorted(values) == ["2024-09", "2025-01-15", "2025-02", "2025-03-03"]
 
 
 # --- seeds --------------------------------------------------------------------------------

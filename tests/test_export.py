@@ -117,3 +117,25 @@ def test_governing_law_other_than_german_is_null_in_the_record_but_kept_beside_i
     assert data["governing_law_country"] == "IE"
     record.governing_law = Fact("DE")
     assert record_to_json(record)["governing_law"] == "DE"
+
+
+def test_historic_mechanisms_are_not_exported():
+    record = ExtractionRecord(
+        document="x",
+        language="de",
+        subprocessors=[
+            SubprocessorEntry(
+                name="Acme Inc.",
+                seat_country="US",
+                mechanisms=[Mechanism("PRIVACY_SHIELD", "entry"), Mechanism("SCC", "footnote")],
+            )
+        ],
+        transfer_mechanisms_document=[Mechanism("SAFE_HARBOUR", "document"), Mechanism("OLD_SCC", "document")],
+    )
+    data = record_to_json(record)
+    validate(data)
+    [entry] = data["subprocessors"]
+    assert entry["transfer_mechanisms"] == ["SCC"]
+    assert entry["mechanism_scope"] == "footnote"
+    assert [m["code"] for m in entry["mechanisms"]] == ["SCC"]
+    assert data["transfer_mechanisms_document"] == []

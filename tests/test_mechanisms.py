@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from sample_records import answer
 
+from graph.build import DPAG, DPAMECH, build_graph
 from graph.document import Document
+from graph.export import record_to_json, validate
 from graph.extract.footnotes import find_definitions, find_markers, strip_markers
 from graph.extract.mechanisms import document_mechanisms, find_mechanisms, mask
+from graph.extract.pipeline import extract_document
+from graph.store import DPAStore
 
 
 def _codes(text: str, short: bool = False) -> list[str]:
@@ -137,3 +142,68 @@ def test_document_mechanisms_in_english() -> None:
 )
 def test_document_clause_on_transfers_to_a_named_country(sentence: str, expected: list[str]) -> None:
     assert [m.code for m in document_mechanisms(Document("x", sentence), [])] == expected
+
+
+# --- invalid or repealed mechanisms ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Zertifizierung des Anbieters nach dem EU-US Privacy Shield", ["PRIVACY_SHIELD"]),
+        ("certified under the Safe Harbor Framework", ["SAFE_HARBOUR"]),
+        ("Standardvertragsklauseln gemäß Beschluss 2010/87/EU", ["OLD_SCC"]),
+        ("the 2004/915/EC standard contractual clauses", ["OLD_SCC"]),
+        ("standard contractual clauses (Commission Decision 2001/497/EC)", ["OLD_SCC"]),
+        ("Beschluss 2010/87 der Kommission", ["OLD_SCC"]),
+        # the 2021 clauses replacing the old ones are still SCC
+        ("SCC (2021/914), die die Standardvertragsklauseln 2010/87/EU ersetzen", ["SCC", "OLD_SCC"]),
+    ],
+)
+def test_historic_mechanisms_are_found(text: str, expected: list[str]) -> None:
+    assert _codes(text) == expected
+
+
+PS_ONLY = """Auftragsverarbeitungsvertrag
+
+§ 5 Drittländer
+Eine Übermittlung in Drittländer erfolgt nur mit geeigneten Garantien nach Art. 44 ff. DSGVO.
+
+Anlage 2 – Unterauftragsverarbeiter
+
+| Unterauftragsverarbeiter | Anschrift | Leistung | Garantien |
+| --- | --- | --- | --- |
+| Tickethub Inc. | 1 Market Street, San Francisco, CA 94105, USA | Ticketsystem | EU-US Privacy Shield |
+| Nordhost GmbH | Hafenstraße 1, 20457 Hamburg, Deutschland | Hosting | – |
+"""
+
+
+def test_privacy_shield_only_entry_has_no_mechanism_but_is_kept_for_the_graph() -> None:
+    doc = Document(name="ps", text=PS_ONLY)
+    record = extract_document(doc)
+    entry = next(e for e in record.subprocessors if e.name.startswith("Tickethub"))
+    assert [(m.code, m.scope, m.valid) for m in entry.mechanisms] == [("PRIVACY_SHIELD", "entry", False)]
+    assert entry.mechanism_scope == "none"  # never counted as a transfer mechanism
+    data = record_to_json(record)
+    validate(data)
+    exported = next(e for e in data["subprocessors"] if e["name"].startswith("Tickethub"))
+    assert exported["transfer_mechanisms"] == [] and exported["mechanisms"] == []
+    assert exported["mechanism_scope"] == "none"
+    g = build_graph(record, doc.text)
+    statements = list(g.subjects(DPAG.mechanism, DPAMECH.PRIVACY_SHIELD))
+    assert len(statements) == 1
+    assert g.value(statements[0], DPAG.scope) == DPAG.EntryScope
+
+
+def test_privacy_shield_only_entry_counts_as_without_mechanism_in_the_question() -> None:
+    doc = Document(name="ps", text=PS_ONLY)
+    record = extract_document(doc)
+    store = DPAStore(None)
+    try:
+        store.put(record, build_graph(record, doc.text, extractor_version="t"))
+        rows = answer(store, "third-country-without-mechanism")
+    finally:
+        store.close()
+    assert [(r["subprocessor"], r["third_countries"], r["document_wide_mechanisms"]) for r in rows] == [
+        ("Tickethub Inc.", "US", "none")
+    ]

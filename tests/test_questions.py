@@ -9,6 +9,7 @@ from test_build import NASTY
 
 from graph.build import build_graph
 from graph.store import DPAStore
+from graph.validation import runner
 from service import questions
 from service.questions import QuestionError, catalogue, run
 
@@ -28,6 +29,7 @@ def store():
     for factory in ALL:
         record, text = factory()
         s.put(record, build_graph(record, text, extractor_version="t"))
+    runner.validate_store(s, runner.Options(jobs=1))  # for the question about failing rules
     yield s
     s.close()
 

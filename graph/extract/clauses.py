@@ -6,6 +6,8 @@ concept in `ontology/requirements.ttl`; this module holds only the logic that te
 traps apart:
   * the controller's own 72 h deadline towards the supervisory authority is not the processor's
     deadline: the notified party nearest to the hour figure decides;
+  * a deadline in calendar days or weeks is converted to hours; one in business days has no fixed
+    length, so it gives no hours but still the phrase;
   * an advance-notice period is not an objection period unless the text ties the objection to it;
   * an objection outside the sub-processor clause (a supplementary schedule) counts only when it
     objects to an announced change and nothing in the clause itself gives a period;
@@ -18,6 +20,7 @@ traps apart:
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,12 +29,21 @@ from graph.document import Document
 from graph.extract.clause_cues import cue, month_pattern, month_value, number_pattern, number_value, valued
 from graph.extract.datalists import find_data_categories, special_category_items
 from graph.extract.places import address_country
-from graph.extract.sentences import BULLET, Sentence, clean_text, headings_above, in_section, sentences
+from graph.extract.sentences import (
+    BULLET,
+    CONTEXT_SENTENCES,
+    Sentence,
+    clean_text,
+    headings_above,
+    in_section,
+    in_tom,
+    near,
+    sentences,
+)
 from graph.model import ClauseFinding, Fact
 from graph.vocab import DPACUE, vocabulary
 
 _FOLLOWING_PENALTY = 40  # characters: a party named after the figure is a weaker link
-_CONTEXT_SENTENCES = 2  # earlier sentences of the same paragraph that count as context
 _LAW_SENTENCE_SHORT = 120
 _FIELD_LABEL = 700  # characters: the longest field label of an annex form
 _LAW_GAP = 40
@@ -44,39 +56,26 @@ _DATE_LINE_START = (
 # --- shared -------------------------------------------------------------------------------
 
 
-def _in_tom(doc: Document, offset: int) -> bool:
-    return in_section(doc, offset, cue("tom-heading"))
-
-
-def _context(doc: Document, s: Sentence, pattern: re.Pattern) -> bool:
-    """The cue occurs in the sentence, the sentences just before it in its paragraph, or a heading above."""
-    if pattern.search(s.text):
-        return True
-    all_sentences = sentences(doc)
-    for k in range(max(0, s.index - _CONTEXT_SENTENCES), s.index):
-        if all_sentences[k].block == s.block and pattern.search(all_sentences[k].text):
-            return True
-    return any(pattern.search(t) for t in headings_above(doc, s.start))
-
-
 def _span(doc: Document, s: Sentence):
     return doc.span(s.start, s.end)
 
 
-@lru_cache(maxsize=1)
-def _hour_re() -> re.Pattern:
-    return re.compile(
-        rf"(?P<num>{number_pattern()})(?:\s*\(\s*\d{{1,3}}\s*\))?\s*-?\s*(?:{cue('hour-unit').pattern})",
-        re.IGNORECASE,
-    )
+def _figure_re(units: str) -> re.Pattern:
+    """A number ('24', 'vierundzwanzig', 'seventy-two (72)') followed by one of the units."""
+    return re.compile(rf"(?P<num>{number_pattern()})(?:\s*\(\s*\d{{1,3}}\s*\))?\s*-?\s*(?:{units})", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
 def _day_re() -> re.Pattern:
-    return re.compile(
-        rf"(?P<num>{number_pattern()})(?:\s*\(\s*\d{{1,3}}\s*\))?\s*-?\s*"
-        rf"(?:(?P<week>{cue('week-unit').pattern})|(?:{cue('day-unit').pattern}))",
-        re.IGNORECASE,
+    return _figure_re(rf"(?P<week>{cue('week-unit').pattern})|(?:{cue('day-unit').pattern})")
+
+
+@lru_cache(maxsize=1)
+def _deadline_re() -> re.Pattern:
+    """Hours, days or weeks: a breach deadline in days counts as days × 24 hours."""
+    return _figure_re(
+        rf"(?P<hour>{cue('hour-unit').pattern})|(?P<week>{cue('week-unit').pattern})"
+        rf"|(?P<day>{cue('day-unit').pattern})"
     )
 
 
@@ -85,7 +84,7 @@ def _day_re() -> re.Pattern:
 
 @dataclass(frozen=True)
 class _Hours:
-    value: int
+    value: int | None  # None for business days: they have no fixed length in hours
     sentence: Sentence
     start: int  # offset of the figure in Document.text
     end: int
@@ -98,25 +97,35 @@ def breach_notification_hours(doc: Document) -> Fact | None:
     if not found:
         return None
     best = min(found, key=lambda h: h.rank)
-    return Fact(best.value, doc.span(best.start, best.end))
+    return Fact(best.value, doc.span(best.start, best.end)) if best.value is not None else None
 
 
 def _breach_hours(doc: Document) -> list[_Hours]:
     out = []
     for s in sentences(doc):
-        if not _context(doc, s, cue("breach")):
+        if not near(doc, s, cue("breach")):
             continue
         notify = bool(cue("notify").search(s.text))
-        for m in _hour_re().finditer(s.text):
+        for m in _deadline_re().finditer(s.text):
             value = number_value(m.group("num"))
             if value is None or value == 0:
                 continue
+            value = _in_hours(m, value)
             target = _notified_party(s.text, m.start(), m.end())
             if target == "authority" or not (notify or target == "controller"):
                 continue
-            rank = (_in_tom(doc, s.start), target is None, s.start + m.start())
+            rank = (in_tom(doc, s.start), target is None, s.start + m.start())
             out.append(_Hours(value, s, s.start + m.start(), s.start + m.end(), rank))
     return out
+
+
+def _in_hours(m: re.Match, value: int) -> int | None:
+    """The deadline in hours: calendar days × 24, weeks × 168; None for business days."""
+    if m.group("hour"):
+        return value
+    if m.group("week"):
+        return value * 7 * 24
+    return None if cue("business-day-unit").search(m.group("day")) else value * 24
 
 
 def _notified_party(text: str, start: int, end: int) -> str | None:
@@ -144,12 +153,12 @@ def breach_notification_text(doc: Document) -> Fact | None:
         return _phrase(doc, best.sentence, best.start - best.sentence.start)
     candidates = []
     for s in sentences(doc):
-        if not cue("notify").search(s.text) or not _context(doc, s, cue("breach")):
+        if not cue("notify").search(s.text) or not near(doc, s, cue("breach")):
             continue
         for m in cue("breach-deadline").finditer(s.text):
             if _clause_names_authority(s.text, m.start()):
                 continue
-            rank = (_in_tom(doc, s.start), not cue("breach").search(s.text), s.start)
+            rank = (in_tom(doc, s.start), not cue("breach").search(s.text), s.start)
             candidates.append((rank, s, m))
             break
     if not candidates:
@@ -170,8 +179,8 @@ def _phrase(doc: Document, s: Sentence, figure: int) -> Fact:
         limit = [m for m in cue("deadline-limit").finditer(text, 0, figure) if figure - m.end() <= 20]
         if limit:
             start = limit[-1].start()
-    hour = _hour_re().match(text, figure)
-    end = hour.end() if hour else figure
+    figure_match = _deadline_re().match(text, figure)
+    end = figure_match.end() if figure_match else figure
     tail = cue("deadline-tail").match(text[end:])
     if tail:
         end += tail.end()
@@ -201,9 +210,9 @@ def objection_days(doc: Document) -> Fact | None:
     sub = cue("clause-subprocessor")
     weak: list[Sentence] = []
     for s in all_sentences:
-        if not cue("objection").search(s.text) or _in_tom(doc, s.start):
+        if not cue("objection").search(s.text) or in_tom(doc, s.start):
             continue
-        if not _context(doc, s, sub):
+        if not near(doc, s, sub):
             weak.append(s)
             continue
         found = _objection_period(doc, s, all_sentences)
@@ -231,7 +240,7 @@ def _objection_period(doc: Document, s: Sentence, all_sentences: list[Sentence])
             continue
         return Fact(value, doc.span(s.start + m.start(), s.start + m.end()))
     if tied and not days:  # "… innerhalb dieser Frist Einspruch erheben": the period is in the sentence before
-        for k in range(s.index - 1, max(-1, s.index - 1 - _CONTEXT_SENTENCES), -1):
+        for k in range(s.index - 1, max(-1, s.index - 1 - CONTEXT_SENTENCES), -1):
             prev = all_sentences[k]
             for m in _day_re().finditer(prev.text):
                 value = _days(m)
@@ -329,7 +338,7 @@ def _special_field(doc: Document) -> Fact | None:
     clean = clean_text(doc.text)
     lines = doc.lines
     for m in cue("special-categories").finditer(clean):
-        if _in_tom(doc, m.start()):
+        if in_tom(doc, m.start()):
             continue
         line = doc.line_at(m.start())
         text = clean[line.start : line.end]
@@ -365,7 +374,7 @@ def _special_field(doc: Document) -> Fact | None:
             return Fact(False, doc.span(line.start, value_end))
         if cue("special-conditional").match(value):
             continue
-        if cue("special-category-data").search(value) or _strong_topic(value):
+        if cue("special-category-data").search(value) or strong_special_topic(value):
             return Fact(True, doc.span(line.start, value_end))
     return None
 
@@ -387,7 +396,7 @@ def _special_statement(doc: Document) -> Fact | None:
     """A sentence that says whether Art. 9 data are processed; not one about a single sub-processor."""
     all_sentences = sentences(doc)
     for s in all_sentences:
-        if not cue("special-categories").search(s.text) or _in_tom(doc, s.start):
+        if not cue("special-categories").search(s.text) or in_tom(doc, s.start):
             continue
         if in_section(doc, s.start, cue("clause-subprocessor")):
             continue
@@ -403,12 +412,12 @@ def _special_statement(doc: Document) -> Fact | None:
             continue
         if cue("special-negation").search(s.text):
             return Fact(False, _span(doc, s))
-        if cue("processing-verb").search(s.text) and _strong_topic(s.text):
+        if cue("processing-verb").search(s.text) and strong_special_topic(s.text):
             return Fact(True, _span(doc, s))
     return None
 
 
-def _strong_topic(text: str) -> bool:
+def strong_special_topic(text: str) -> bool:
     """An Art. 9 mention other than loose 'sensible Daten' / 'sensitive data' wording."""
     loose = [(m.start(), m.end()) for m in cue("sensitive-data-loose").finditer(text)]
     return any(
@@ -436,7 +445,7 @@ def _main_clause_affirms(text: str) -> bool:
         if (
             cue("processing-verb").search(clause)
             and not cue("special-negation").search(clause)
-            and _strong_topic(clause)
+            and strong_special_topic(clause)
         ):
             return True
     return False
@@ -447,22 +456,25 @@ def _main_clause_affirms(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _date_res() -> tuple[re.Pattern, ...]:
-    """Date shapes: 15.01.2025, 2025-01-15, 1. März 2025 / 3 March 2025, February 3, 2025, Oktober 2025, 09/2024."""
+    """Date shapes: 15.01.2025, 2025-01-15, 2025/01/15, 1. März 2025 / 15th of January 2025,
+    February 3, 2025, 15/01/2025 or 01/15/2025, Oktober 2025, 09/2024."""
     month = month_pattern()
     ordinal = cue("ordinal-suffix").pattern
     year = r"(?P<y>(?:19|20)\d{2})\b"
     return (
         re.compile(rf"(?P<d>\d{{1,2}})\.\s?(?P<m>\d{{1,2}})\.\s?{year}"),
-        re.compile(r"(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
-        re.compile(rf"(?P<d>\d{{1,2}})\.?\s+(?P<mn>{month})\.?\s+{year}", re.IGNORECASE),
+        re.compile(r"(?P<y>(?:19|20)\d{2})(?P<sep>[-/])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})\b"),
+        re.compile(rf"(?P<d>\d{{1,2}})(?:\.|{ordinal})?\s+(?:of\s+)?(?P<mn>{month})\.?,?\s+{year}", re.IGNORECASE),
         re.compile(rf"(?P<mn>{month})\.?\s+(?P<d>\d{{1,2}})(?:{ordinal})?,?\s+{year}", re.IGNORECASE),
+        re.compile(rf"(?<![\d./-])(?P<a>\d{{1,2}})(?P<sep>[/-])(?P<b>\d{{1,2}})(?P=sep){year}"),
         re.compile(rf"(?P<mn>{month})\.?\s+{year}", re.IGNORECASE),
-        re.compile(rf"(?<![\d.])(?P<m>\d{{1,2}})/{year}"),
+        re.compile(rf"(?<![\d./])(?P<m>\d{{1,2}})/{year}"),
     )
 
 
 def document_date(doc: Document) -> Fact | None:
-    """The date or version date the document states ('Stand: Oktober 2025' -> '2025-10')."""
+    """The date or version date the document states, in ISO form so that values sort like dates:
+    'Stand: 15.01.2025' -> '2025-01-15', 'Stand: Oktober 2025' -> '2025-10'."""
     clean = clean_text(doc.text)
     for m in cue("document-date").finditer(clean):
         line = doc.line_at(m.start())
@@ -490,17 +502,23 @@ def _first_date(text: str) -> tuple[str, int, int] | None:
 
 
 def _iso(m: re.Match) -> str | None:
+    """ISO 8601 'YYYY-MM-DD' for a full date, 'YYYY-MM' for a month: both sort like the dates."""
     groups = m.groupdict()
     year = int(groups["y"])
-    month = int(groups["m"]) if groups.get("m") else month_value(groups.get("mn") or "")
+    if groups.get("a"):  # 15/01/2025 is day-first (EU usage); 01/15/2025 can only be month-first
+        first, second = int(groups["a"]), int(groups["b"])
+        day, month = (second, first) if second > 12 >= first else (first, second)
+    else:
+        month = int(groups["m"]) if groups.get("m") else month_value(groups.get("mn") or "")
+        day = int(groups["d"]) if groups.get("d") else None
     if not month or not 1 <= month <= 12:
         return None
-    if groups.get("d"):
-        day = int(groups["d"])
-        if not 1 <= day <= 31:
-            return None
-        return f"{year:04d}-{month:02d}-{day:02d}"
-    return f"{year:04d}-{month:02d}"
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 # --- requirement presence -----------------------------------------------------------------
@@ -540,7 +558,7 @@ def find_clauses(doc: Document) -> list[ClauseFinding]:
     so the evidence is the processor's deadline, not the controller's 72 h.
     """
     all_sentences = sentences(doc)
-    in_tom = [_in_tom(doc, s.start) for s in all_sentences]
+    toms = [in_tom(doc, s.start) for s in all_sentences]
     facts = {"R25": breach_notification_text(doc), "R17": objection_days(doc)}
     out = []
     for req in requirements():
@@ -552,11 +570,11 @@ def find_clauses(doc: Document) -> list[ClauseFinding]:
                 continue
         context = cue(req.context) if req.context else None
         best: tuple[tuple, Sentence] | None = None
-        for s, tom in zip(all_sentences, in_tom, strict=True):
+        for s, tom in zip(all_sentences, toms, strict=True):
             if tom and not req.reads_security_measures:
                 continue
             hits = {m.group().casefold() for p in req.patterns for m in p.finditer(s.text)}
-            if not hits or (context is not None and not _context(doc, s, context)):
+            if not hits or (context is not None and not near(doc, s, context)):
                 continue
             key = (-len(hits), len(s.text) < _SHORT_SENTENCE, s.start)
             if best is None or key < best[0]:

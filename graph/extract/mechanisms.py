@@ -1,6 +1,8 @@
 """Third-country transfer mechanisms (SCC, DPF, ADEQUACY, BCR, DEROGATION) and their scope.
 
-The labels come from the `transfer-mechanisms` SKOS scheme. Scope follows the gold README:
+The labels come from the `transfer-mechanisms` SKOS scheme. Invalid or repealed tools (Privacy
+Shield, Safe Harbour, the SCC sets of 2001/2004/2010) are found too, so that the graph can flag
+them; `Mechanism.valid` tells them apart, and nothing counts them as a mechanism. Scope follows the gold README:
 "entry" when the entry's own text names the mechanism, "footnote" when it reaches the entry
 only through a marker, "document" for a generic clause covering all third-country transfers.
 Document mechanisms stay on the document; they are never copied onto entries.
@@ -14,12 +16,14 @@ from graph.document import Document
 from graph.extract.footnotes import blank_markers
 from graph.extract.sub_cues import cue
 from graph.extract.sub_prose import sentence_spans
-from graph.model import MECHANISM_CODES, Mechanism, Span
+from graph.model import HISTORIC_MECHANISM_CODES, MECHANISM_CODES, Mechanism, Span
 from graph.vocab import vocabulary
 
 MechHit = tuple[str, int, int]  # (code, start, end) with offsets into the text searched
 
 LAPSE_WINDOW = 50
+QUALIFY_WINDOW = 40  # characters between an SCC label and the repealed decision that qualifies it
+_KNOWN_CODES = MECHANISM_CODES + HISTORIC_MECHANISM_CODES
 SHORT_PREFIX = "mechanism-short-"
 
 
@@ -37,7 +41,7 @@ def find_mechanisms(text: str, offset: int = 0, short_forms: bool = False) -> li
             hits.append((code, start, end))
     if short_forms:
         hits += [(code, m.start(), m.end()) for code, pattern in _short_forms() for m in pattern.finditer(clean)]
-    hits = _non_overlapping(hits)
+    hits = _qualified_old(clean, _non_overlapping(hits))
     return [(code, offset + s, offset + e) for code, s, e in hits if not _lapsing(clean, s)]
 
 
@@ -57,6 +61,29 @@ def _non_overlapping(hits: list[MechHit]) -> list[MechHit]:
         if all(hit[2] <= c[1] or hit[1] >= c[2] for c in chosen):
             chosen.append(hit)
     return sorted(chosen, key=lambda h: h[1])
+
+
+def _qualified_old(text: str, hits: list[MechHit]) -> list[MechHit]:
+    """Drop an SCC label that a repealed decision qualifies ("SCC gemäß Beschluss 2010/87/EU",
+    "the 2010/87/EU standard contractual clauses"): those clauses are OLD_SCC, not valid SCC."""
+    old = [h for h in hits if h[0] == "OLD_SCC"]
+    out = []
+    for hit in hits:
+        code, start, end = hit
+        if (
+            code == "SCC"
+            and any(_same_phrase(text, hit, o) for o in old)
+            and not cue("scc-2021").search(text[start:end])
+        ):
+            continue
+        out.append(hit)
+    return out
+
+
+def _same_phrase(text: str, a: MechHit, b: MechHit) -> bool:
+    """The two mentions stand within a few words of each other, with no clause break between them."""
+    gap = text[min(a[2], b[2]) : max(a[1], b[1])]
+    return len(gap) <= QUALIFY_WINDOW and not re.search(r"[;]|[.!?](?:\s|$)", gap)
 
 
 def _lapsing(text: str, start: int) -> bool:
@@ -121,8 +148,8 @@ def _is_transfer_context(doc: Document, start: int, end: int) -> bool:
 
 def _code(concept: object) -> str | None:
     notation = str(getattr(concept, "notation", "") or "").upper()
-    if notation in MECHANISM_CODES:
+    if notation in _KNOWN_CODES:
         return notation
     iri = str(getattr(concept, "iri", "") or "")
     tail = re.split(r"[#/]", iri)[-1].upper()
-    return tail if tail in MECHANISM_CODES else None
+    return tail if tail in _KNOWN_CODES else None

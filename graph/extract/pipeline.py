@@ -11,7 +11,7 @@ from pathlib import Path
 
 from graph.document import Document
 from graph.errors import NoDPAStructure
-from graph.extract import clauses, datalists, parties
+from graph.extract import authorisation, breach_content, clauses, datalists, parties, statements
 from graph.extract.language import detect_language
 from graph.extract.subprocessors import find_subprocessors
 from graph.model import ExtractionRecord
@@ -57,6 +57,13 @@ def extract_document(doc: Document) -> ExtractionRecord:
     record.special_categories_processed = clauses.special_categories(doc)
     record.document_date = clauses.document_date(doc)
     record.clauses = clauses.find_clauses(doc)
+    record.subprocessor_authorisation = authorisation.subprocessor_authorisation(doc)
+    record.processing_restricted_to_eea = statements.processing_restricted_to_eea(doc, subs.entries)
+    record.no_subprocessors_statement = statements.no_subprocessors(doc, subs.entries)
+    record.controller_identified = statements.controller_identified(doc)
+    record.special_category_safeguards = statements.special_category_safeguards(doc)
+    record.breach_notification_content = breach_content.breach_notification_content(doc)
+    record.cites_scc_2021 = statements.cites_scc_2021(doc)
     return record
 
 

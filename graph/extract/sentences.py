@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from graph.document import Document, Line
-from graph.extract.clause_cues import anchored
+from graph.extract.clause_cues import anchored, cue
 
+CONTEXT_SENTENCES = 2  # earlier sentences of the same paragraph that count as context
 _MARKUP = re.compile(r"\*{2,}|_{2,}|`+")
 BULLET = re.compile(
     r"^\s*(?:[-–—•·*▪◦●○■□➢►✓✔☐☒☑⊠]|\[[\sxX✓]\]|\d{1,2}[.)]|\(\d{1,2}\)|\(?[a-z][.)]|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])(?:\s+|$)",
@@ -156,3 +157,20 @@ def headings_above(doc: Document, offset: int) -> list[str]:
 def in_section(doc: Document, offset: int, cue: re.Pattern) -> bool:
     """True when a heading above the offset matches the cue (e.g. a TOM annex)."""
     return any(cue.search(t) for t in headings_above(doc, offset))
+
+
+def in_tom(doc: Document, offset: int) -> bool:
+    """Inside a section on technical and organisational measures (its "…kontrolle" headings
+    look like clauses, so most clause extractors skip it)."""
+    return in_section(doc, offset, cue("tom-heading"))
+
+
+def near(doc: Document, s: Sentence, pattern: re.Pattern) -> bool:
+    """The cue occurs in the sentence, the sentences just before it in its paragraph, or a heading above."""
+    if pattern.search(s.text):
+        return True
+    all_sentences = sentences(doc)
+    for k in range(max(0, s.index - CONTEXT_SENTENCES), s.index):
+        if all_sentences[k].block == s.block and pattern.search(all_sentences[k].text):
+            return True
+    return any(pattern.search(t) for t in headings_above(doc, s.start))

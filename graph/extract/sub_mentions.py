@@ -68,16 +68,25 @@ def _numbered(doc: Document, entries: list[SubprocessorEntry], number: int, befo
     return found
 
 
-def apply_mentions(doc: Document, entries: list[SubprocessorEntry], exclude: list[tuple[int, int]]) -> None:
-    """Seat, places and mechanisms from sentences outside the list that name one entry."""
+def alias_table(doc: Document, entries: list[SubprocessorEntry]) -> list[tuple[SubprocessorEntry, list[str]]]:
+    """Each entry with the names a sentence may call it by (see `_aliases`)."""
     first = min((e.evidence.start for e in entries if e.evidence is not None), default=0)
     preamble = doc.text[: min(PREAMBLE, first)]
-    aliases = {id(e): _aliases(e, preamble) for e in entries}
+    return [(e, _aliases(e, preamble)) for e in entries]
+
+
+def named_entries(sentence: str, table: list[tuple[SubprocessorEntry, list[str]]]) -> list[SubprocessorEntry]:
+    """The entries the sentence names."""
+    return [e for e, aliases in table if any(_names(sentence, a) for a in aliases)]
+
+
+def apply_mentions(doc: Document, entries: list[SubprocessorEntry], exclude: list[tuple[int, int]]) -> None:
+    """Seat, places and mechanisms from sentences outside the list that name one entry."""
+    table = alias_table(doc, entries)
     for start, end in sentence_spans(doc.text, 0, len(doc.text)):
         if any(start < x_end and x_start < end for x_start, x_end in exclude):
             continue
-        sentence = doc.text[start:end]
-        named = [e for e in entries if any(_names(sentence, a) for a in aliases[id(e)])]
+        named = named_entries(doc.text[start:end], table)
         if len(named) != 1:
             continue
         _apply(doc, named[0], start, end)

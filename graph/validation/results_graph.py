@@ -1,0 +1,156 @@
+"""Validation results as RDF, one named graph per document (`id/validation/<stem>`), so that
+"which DPAs fail D01?" is a SPARQL query and the web page can show the findings.
+
+The results use SHACL's own report vocabulary (sh:ValidationReport, sh:ValidationResult,
+sh:focusNode, sh:sourceShape, sh:resultSeverity, sh:resultMessage) plus the few dpag: terms a
+reader needs without the shapes at hand (rule id, evidence quote and line). The graph also holds
+the cache key, so a re-run knows which documents changed since they were validated.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from graph.build import DPAG, ID, PREFIXES, doc_iri
+from graph.validation.findings import Evidence, Finding
+from graph.validation.rules import DPACHECK, SH
+
+VALIDATION = ID + "validation/"
+_SEVERITY_IRI = {"violation": SH.Violation, "warning": SH.Warning, "info": SH.Info}
+_SEVERITY_NAME = {str(v): k for k, v in _SEVERITY_IRI.items()}
+_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + f"PREFIX sh: <{SH}>\n"
+
+
+def validation_graph(stem: str) -> str:
+    return VALIDATION + quote(stem, safe="-._~")
+
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _nn(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+def _lit(value, datatype: str | None = None, language: str | None = None) -> ox.Literal:
+    if language:
+        return ox.Literal(str(value), language=language)
+    if datatype:
+        return ox.Literal(str(value), datatype=ox.NamedNode(_XSD + datatype))
+    return ox.Literal(str(value))
+
+
+def triples(stem: str, key: str, findings: list[Finding], validated_at: datetime.datetime) -> list[ox.Triple]:
+    """The triples of a document's validation graph."""
+    base = validation_graph(stem)
+    report = _nn(base + "/report")
+    out: list[ox.Triple] = []
+
+    def add(s: ox.NamedNode, p: str, o) -> None:
+        out.append(ox.Triple(s, _nn(p), o))
+
+    severities = {f.severity for f in findings}
+    status = next((s for s in ("violation", "warning", "info") if s in severities), "pass")
+    add(report, _RDF_TYPE, _nn(SH.ValidationReport))
+    add(report, DPAG.validates, _nn(doc_iri(stem)))
+    add(report, DPAG.validationKey, _lit(key))
+    add(report, DPAG.validationStatus, _lit(status))
+    add(report, DPAG.validatedAt, _lit(validated_at.isoformat(), "dateTime"))
+    add(report, SH.conforms, _lit("false" if status == "violation" else "true", "boolean"))
+    for n, f in enumerate(findings, 1):
+        r = _nn(f"{base}/result/{n}")
+        add(report, SH.result, r)
+        add(r, _RDF_TYPE, _nn(SH.ValidationResult))
+        add(r, DPAG.ruleId, _lit(f.rule))
+        add(r, SH.sourceShape, _nn(DPACHECK[f.rule]))
+        add(r, SH.focusNode, _nn(f.focus))
+        add(r, SH.resultSeverity, _nn(_SEVERITY_IRI[f.severity]))
+        for lang, text in f.message.items():
+            add(r, SH.resultMessage, _lit(text, language=lang))
+        if f.subject:
+            add(r, DPAG.subjectName, _lit(f.subject))
+        if f.value:
+            add(r, DPAG.valueLabel, _lit(f.value))
+        if f.evidence:
+            add(r, DPAG.quote, _lit(f.evidence.quote))
+            ev = f.evidence
+            for prop, value in ((DPAG.quoteStart, ev.start), (DPAG.quoteEnd, ev.end), (DPAG.line, ev.line)):
+                if value is not None:
+                    add(r, prop, _lit(value, "integer"))
+    return out
+
+
+def replace_update(stem: str, key: str, findings: list[Finding], validated_at: datetime.datetime) -> str:
+    """One SPARQL update that swaps a document's validation graph: Oxigraph runs it as one
+    transaction, so readers never see half a report."""
+    g = validation_graph(stem)
+    body = " ".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples(stem, key, findings, validated_at))
+    return f"DROP SILENT GRAPH <{g}> ; INSERT DATA {{ GRAPH <{g}> {{ {body} }} }}"
+
+
+def stored_keys(store: ox.Store) -> dict[str, str]:
+    """Document stem → validation key of its stored results."""
+    rows = store.query(
+        _PREFIXES + "SELECT ?doc ?key WHERE { GRAPH ?g { ?r dpag:validates ?doc ; dpag:validationKey ?key } }"
+    )
+    prefix = ID + "doc/"
+    return {row["doc"].value.removeprefix(prefix): row["key"].value for row in rows}
+
+
+_READ = """
+SELECT ?doc ?r ?rule ?severity ?focus ?lang ?message ?subject ?value ?quote ?start ?end ?line WHERE {
+  VALUES ?g { %s }
+  GRAPH ?g {
+    ?report dpag:validates ?doc ; sh:result ?r .
+    ?r dpag:ruleId ?rule ; sh:resultSeverity ?severity ; sh:focusNode ?focus ; sh:resultMessage ?message .
+    BIND (LANG(?message) AS ?lang)
+    OPTIONAL { ?r dpag:subjectName ?subject } OPTIONAL { ?r dpag:valueLabel ?value }
+    OPTIONAL { ?r dpag:quote ?quote } OPTIONAL { ?r dpag:quoteStart ?start }
+    OPTIONAL { ?r dpag:quoteEnd ?end } OPTIONAL { ?r dpag:line ?line }
+  }
+}"""
+
+
+def read(store: ox.Store, stems: list[str]) -> dict[str, list[Finding]]:
+    """The stored findings of these documents (documents without results are absent)."""
+    if not stems:
+        return {}
+    rows = store.query(_PREFIXES + _READ % " ".join(f"<{validation_graph(s)}>" for s in stems))
+    by_result: dict[str, dict] = {}
+    docs: dict[str, str] = {}
+    prefix = ID + "doc/"
+    for row in rows:
+        rid = row["r"].value
+        docs[rid] = row["doc"].value.removeprefix(prefix)
+        entry = by_result.setdefault(rid, {"row": row, "message": {}})
+        entry["message"][row["lang"].value] = row["message"].value
+    out: dict[str, list[Finding]] = defaultdict(list)
+    for rid, entry in sorted(by_result.items(), key=lambda kv: _result_number(kv[0])):
+        row = entry["row"]
+        text = {k: (row[k].value if row[k] is not None else None) for k in ("subject", "value", "quote")}
+        number = {k: (int(row[k].value) if row[k] is not None else None) for k in ("start", "end", "line")}
+        evidence = None
+        if text["quote"] is not None:
+            evidence = Evidence(text["quote"], number["start"], number["end"], number["line"])
+        out[docs[rid]].append(
+            Finding(
+                rule=row["rule"].value,
+                severity=_SEVERITY_NAME[row["severity"].value],
+                message=entry["message"],
+                focus=row["focus"].value,
+                subject=text["subject"],
+                value=text["value"],
+                evidence=evidence,
+            )
+        )
+    return dict(out)
+
+
+def _result_number(iri: str) -> tuple[str, int]:
+    head, _, n = iri.rpartition("/")
+    return head, int(n) if n.isdigit() else 0
