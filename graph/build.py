@@ -97,6 +97,11 @@ def graph_iri(stem: str) -> URIRef:
     return URIRef(f"{ID}graph/{_segment(stem)}")
 
 
+def validation_graph_iri(stem: str) -> URIRef:
+    """Where `dpagraph validate --store` keeps a document's findings (beside, not inside, its graph)."""
+    return URIRef(f"{ID}validation/{_segment(stem)}")
+
+
 def org_slug(name: str) -> str:
     """NFKD → ASCII, lower case, punctuation dropped, whitespace → '-': "Stripe, Inc." == "Stripe Inc"."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from graph.build import DPAG, ID, ONTOLOGY_DIR, PREFIXES, REFERENCE_GRAPH, doc_iri, graph_iri
+from graph.build import DPAG, ID, ONTOLOGY_DIR, PREFIXES, REFERENCE_GRAPH, doc_iri, graph_iri, validation_graph_iri
 from graph.model import ExtractionRecord
 
 _DOC_GRAPHS = f'FILTER(STRSTARTS(STR(?g), "{ID}graph/") && ?g != <{REFERENCE_GRAPH}>)'
@@ -110,7 +110,7 @@ class DPAStore:
         # without a content hash nothing can be proven unchanged: replace
         if not force and record.sha256 and self.is_current(record.document, record.sha256, version):
             return PutResult("unchanged", "unchanged (same content hash and extractor version): nothing to do")
-        self._replace(graph_iri(record.document), graph)
+        self._replace(graph_iri(record.document), graph, stale=validation_graph_iri(record.document))
         if old is None:
             return PutResult("ingested", f"ingested ({len(graph)} triples)")
         return PutResult("replaced", f"replaced the previous version ({len(graph)} triples)")
@@ -125,7 +125,7 @@ class DPAStore:
         g = graph_iri(stem)
         if not self.store.contains_named_graph(ox.NamedNode(str(g))):
             return False
-        self.store.update(f"DROP SILENT GRAPH <{g}>")
+        self.store.update(f"DROP SILENT GRAPH <{g}> ; DROP SILENT GRAPH <{validation_graph_iri(stem)}>")
         return True
 
     def document(self, stem: str) -> StoredDocument | None:
@@ -222,18 +222,20 @@ class DPAStore:
         rows = list(self.store.query(f"SELECT ?o WHERE {{ GRAPH <{g}> {{ <{s}> <{p}> ?o }} }} LIMIT 1"))
         return rows[0]["o"].value if rows else None
 
-    def _replace(self, g: URIRef, triples: Iterable[tuple]) -> None:
-        """Replace a named graph in one transaction (one update request: drop + insert)."""
-        self.store.update(self._replace_update(g, triples))
+    def _replace(self, g: URIRef, triples: Iterable[tuple], stale: URIRef | None = None) -> None:
+        """Replace a named graph in one transaction (one update request: drop + insert); `stale`
+        names a graph computed from the old version (its validation results), dropped with it."""
+        self.store.update(self._replace_update(g, triples, stale))
 
     @staticmethod
-    def _replace_update(g: URIRef, triples: Iterable[tuple]) -> str:
+    def _replace_update(g: URIRef, triples: Iterable[tuple], stale: URIRef | None = None) -> str:
         """The update text; every term is escaped by Oxigraph's serializer, never by hand."""
         name = ox.NamedNode(str(g))
         bnodes: dict[BNode, ox.BlankNode] = {}
         lines = [f"{_ox(s, bnodes)} {_ox(p, bnodes)} {_ox(o, bnodes)} ." for s, p, o in triples]
         body = "\n".join(lines)
-        return f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}"
+        drop = f"DROP SILENT GRAPH {ox.NamedNode(str(stale))} ;\n" if stale is not None else ""
+        return f"{drop}DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}"
 
 
 def _ox(term, bnodes: dict) -> str:

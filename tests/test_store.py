@@ -96,9 +96,9 @@ def test_failed_replace_keeps_the_old_graph_intact(store, monkeypatch):
     before_a, before_b = graph_triples(store, "a_inexdu"), graph_triples(store, "b_beta")
     original = DPAStore._replace_update
 
-    def failing_update(g, triples):
-        # the drop and the whole insert run, then the same request fails at its last operation
-        return original(g, triples) + " ;\nDROP GRAPH <urn:dpagraph:test:no-such-graph>"
+    def failing_update(g, triples, stale=None):
+        # the drops and the whole insert run, then the same request fails at its last operation
+        return original(g, triples, stale) + " ;\nDROP GRAPH <urn:dpagraph:test:no-such-graph>"
 
     monkeypatch.setattr(DPAStore, "_replace_update", staticmethod(failing_update))
     with pytest.raises(Exception, match="does not exist"):

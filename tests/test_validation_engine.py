@@ -190,6 +190,11 @@ def test_store_revalidates_only_what_changed(tmp_path):
     second = runner.validate_store(store, options)
     assert all(r.cached for r in second)
     assert [r.findings for r in second] == [r.findings for r in first]
+    record, doc = extract_path(SAMPLE_FILES[1])  # a new version replaces the graph and its old results
+    record.sha256 = "0" * 64
+    store.put(record, build_graph(record, doc.text))
+    assert first[1].document not in results_graph.stored_keys(store.store)
+    assert [r.cached for r in runner.validate_store(store, options)] == [True, False, True]
     store.remove(first[0].document)
     third = runner.validate_store(store, options)
     assert [r.document for r in third] == [r.document for r in first[1:]]

@@ -11,22 +11,20 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from graph.build import DPAG, ID, PREFIXES, doc_iri
+from graph.build import DPAG, ID, PREFIXES, doc_iri, validation_graph_iri
 from graph.validation.findings import Evidence, Finding
 from graph.validation.rules import DPACHECK, SH
 
-VALIDATION = ID + "validation/"
 _SEVERITY_IRI = {"violation": SH.Violation, "warning": SH.Warning, "info": SH.Info}
 _SEVERITY_NAME = {str(v): k for k, v in _SEVERITY_IRI.items()}
 _PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + f"PREFIX sh: <{SH}>\n"
 
 
 def validation_graph(stem: str) -> str:
-    return VALIDATION + quote(stem, safe="-._~")
+    return str(validation_graph_iri(stem))
 
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
