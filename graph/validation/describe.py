@@ -8,6 +8,7 @@ store, or an in-memory one in `validate PATH…`), a handful of queries per batc
 from __future__ import annotations
 
 import bisect
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ from graph.validation.engine import RawResult
 from graph.validation.findings import Evidence, Finding
 from graph.validation.rules import RuleSet
 
+_NEWLINE = re.compile("\n")
 _PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 _EVIDENCE = """
 SELECT ?doc ?key ?quote ?start WHERE {
@@ -81,7 +83,7 @@ class Describer:
             info = self.info[row["doc"].value]
             if row["text"] is not None:
                 info.text = row["text"].value
-                info.newlines = [i for i, ch in enumerate(info.text) if ch == "\n"]
+                info.newlines = [m.start() for m in _NEWLINE.finditer(info.text)]
             if row["date"] is not None:
                 info.date = row["date"].value
         for row in self._select(_EVIDENCE, iris):
