@@ -1,4 +1,4 @@
-"""The `dpagraph` command: extract | ingest | validate | query | stats | ask.
+"""The `dpagraph` command: extract | ingest | validate | query | stats | ask | serve.
 
 One bad file never stops a batch: it gets one line on stderr naming it, the others go on, and the
 exit code tells whether anything failed (0 all good, 1 a file or a query failed, 2 usage error).
@@ -27,7 +27,7 @@ from graph.errors import InputError
 from graph.export import write_json
 from graph.readers import supported_suffixes
 from graph.store import DPAStore
-from service import questions
+from service import questions, serve
 
 FORMATS = ("table", "csv", "json")
 
@@ -528,6 +528,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, default="table")
     store_option(p)
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("serve", help="serve the SPARQL endpoint (waitress; read-only, no outbound requests)")
+    serve.add_arguments(p)
+    p.set_defaults(func=serve.run)
     return parser
 
 

@@ -1,1 +1,1 @@
-"""The query service: competency questions now, the web service later."""
+"""The query service: the competency-question catalogue and the read-only SPARQL endpoint."""

@@ -24,3 +24,13 @@ def seeds_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_gold_dir() -> Path:
     return SEED_GOLD
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory) -> Path:
+    """The sample corpus ingested once with `dpagraph ingest`, closed again so servers can open it."""
+    from graph import cli
+
+    store = tmp_path_factory.mktemp("sample") / "store"
+    assert cli.main(["ingest", str(SAMPLES), "--store", str(store)]) == 0
+    return store

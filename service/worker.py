@@ -1,0 +1,57 @@
+"""A query worker process: opens the store read-only and answers requests from its pipe.
+
+Oxigraph evaluates in Rust and cannot be interrupted from Python, so a query that runs too long
+is stopped by killing the process that runs it (service/pool.py). The store is reopened when its
+directory changed (an ingest flushed new files), so new documents show up without a restart: a
+read-only RocksDB instance otherwise keeps seeing the files it was opened on.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Mapping
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from service.execute import Reply, execute
+
+
+class StoreView:
+    """The store, read-only, reopened when its directory's modification time changes."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._stamp = -1
+        self._store: ox.Store | None = None
+        self.current()
+
+    def current(self) -> ox.Store:
+        stamp = os.stat(self.path).st_mtime_ns
+        if self._store is None or stamp != self._stamp:
+            self._store = ox.Store.read_only(str(self.path))
+            self._stamp = stamp
+        return self._store
+
+
+def main(conn: Connection, store_path: str, prefixes: Mapping[str, str]) -> None:
+    """Send one ready (or failure) reply, then answer requests until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops us
+    try:
+        view = StoreView(Path(store_path))
+    except OSError as exc:
+        conn.send(Reply(status=503, body=f"cannot open the store at {store_path}: {exc}".encode()))
+        return
+    conn.send(Reply())
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply = execute(view.current(), request, prefixes)
+        except Exception as exc:  # anything else Oxigraph raises: the client gets it, the worker lives on
+            reply = Reply(status=500, body=f"query failed: {type(exc).__name__}: {exc}".encode())
+        conn.send(reply)
