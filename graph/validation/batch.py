@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from graph.build import graph_iri
 from graph.validation.describe import Describer
@@ -19,17 +19,38 @@ from graph.validation.findings import Finding
 from graph.validation.reference import Reference
 from graph.validation.rules import RuleSet
 
-_VIEW = "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?p { %s } VALUES ?g { %s } GRAPH ?g { ?s ?p ?o } }"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_VIEW = """CONSTRUCT { ?s ?p ?o } WHERE {
+  VALUES ?g { %s }
+  { VALUES ?p { %s } GRAPH ?g { ?s ?p ?o } }
+  UNION { VALUES ?o { %s } GRAPH ?g { ?s a ?o } BIND (rdf:type AS ?p) }
+}"""
 
 
 def view(store: ox.Store, stems: list[str], ruleset: RuleSet) -> Graph:
-    """The triples of the documents' graphs that the shapes read, as one rdflib graph."""
-    predicates = " ".join(f"<{p}>" for p in sorted(ruleset.view_predicates))
+    """The triples of the documents' graphs that the shapes read, as one rdflib graph (terms are
+    converted directly: going through N-Triples text costs ten times more)."""
     graphs = " ".join(f"<{graph_iri(s)}>" for s in stems)
-    triples = store.query(_VIEW % (predicates, graphs))
+    predicates = " ".join(f"<{p}>" for p in sorted(ruleset.view_predicates))
+    classes = " ".join(f"<{c}>" for c in sorted(ruleset.view_classes))
+    query = f"PREFIX rdf: <{RDF}>\n" + _VIEW % (graphs, predicates, classes)
     g = Graph()
-    g.parse(data=triples.serialize(format=ox.RdfFormat.N_TRIPLES), format="nt")
+    add = g.add
+    for t in store.query(query):
+        add((_term(t.subject), _term(t.predicate), _term(t.object)))
     return g
+
+
+def _term(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return Literal(term.value)  # as rdflib's own parsers read a plain literal
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    return BNode(term.value)
 
 
 def validate_batch(

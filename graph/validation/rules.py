@@ -51,7 +51,8 @@ class RuleSet:
     shapes: Graph  # the shapes, as pyshacl gets them
     owner: dict[Node, str]  # every shape node (incl. nested blank nodes) → rule id
     derivations: tuple[Derivation, ...]
-    view_predicates: frozenset[str]  # predicates of a document graph the shapes read
+    view_predicates: frozenset[str]  # predicates of a document graph the shapes read (not rdf:type)
+    view_classes: frozenset[str]  # the classes whose rdf:type triples they read (targets, SPARQL `a`)
     evidence_from: dict[str, tuple[str, ...]]  # rule id → fact properties / requirements to quote
     fingerprint: str  # sha256 of the shapes file: part of every cache key
 
@@ -74,15 +75,18 @@ def load_rules(path: Path = SHAPES_FILE) -> RuleSet:
         for sparql_rule in g.objects(shape, SH.rule):
             derivations.append(_derivation(g, rule.id, sparql_rule))
     derived = frozenset().union(*(d.derives for d in derivations)) if derivations else frozenset()
-    read = _path_predicates(g) | {str(RDF.type)}
+    read = _path_predicates(g)
+    classes = {str(c) for c in g.objects(None, SH.targetClass)}
     for d in derivations:
         read |= _sparql_predicates(d.query)
+        classes |= _sparql_predicates(" ".join(re.findall(r"\ba\s+(\w+:\w+)", d.query)))
     return RuleSet(
         rules=rules,
         shapes=g,
         owner=owner,
         derivations=tuple(derivations),
-        view_predicates=frozenset(read - derived),
+        view_predicates=frozenset(read - derived - classes - {str(RDF.type)}),
+        view_classes=frozenset(classes),
         evidence_from=evidence_from,
         fingerprint=hashlib.sha256(data).hexdigest(),
     )
