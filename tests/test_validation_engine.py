@@ -7,6 +7,7 @@ import importlib.util
 import json
 import re
 
+import pyoxigraph as ox
 import pyshacl
 import pytest
 from conftest import ROOT, SAMPLES, SEEDS
@@ -133,6 +134,26 @@ def test_derivations_give_what_pyshacl_advanced_mode_gives(corpus_store: DPAStor
             value = report.value(result, SH.value)
             theirs.add((rule, str(report.value(result, SH.focusNode)), str(value) if value is not None else None))
     assert {x for x in ours if x[0] in {"D02", "D05", "D06", "D10"}} == theirs
+
+
+def test_derivations_on_oxigraph_equal_derivations_on_rdflib(corpus_store: DPAStore):
+    """validate_batch runs the SHACL-AF rules on the store, with the date bound in the query text."""
+    from graph.build import REFERENCE_GRAPH, graph_iri
+    from graph.validation.batch import _term
+
+    rules, ref = load_rules(), load_reference()
+    stems = [d.stem for d in corpus_store.documents()]
+    data = view(corpus_store.store, stems, rules)
+    data += ref.with_date(TODAY)
+    dataset = [ox.NamedNode(str(graph_iri(s))) for s in stems] + [ox.NamedNode(str(REFERENCE_GRAPH))]
+    for derivation in rules.derivations:
+        on_rdflib = set(data.query(derivation.query))
+        on_oxigraph = {
+            (_term(t.subject), _term(t.predicate), _term(t.object))
+            for t in corpus_store.store.query(derivation.at(TODAY), default_graph=dataset)
+        }
+        assert on_oxigraph == on_rdflib, derivation.rule
+    assert all("dpag:evaluationDate" not in d.at(TODAY) for d in rules.derivations)
 
 
 # --- what the seeds and samples must show (checked against the texts by hand) ----------------------------

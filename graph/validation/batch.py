@@ -12,7 +12,7 @@ import datetime
 import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
-from graph.build import graph_iri
+from graph.build import REFERENCE_GRAPH, graph_iri
 from graph.validation.describe import Describer
 from graph.validation.engine import check
 from graph.validation.findings import Finding
@@ -57,5 +57,11 @@ def validate_batch(
     store: ox.Store, stems: list[str], ruleset: RuleSet, reference: Reference, today: datetime.date
 ) -> dict[str, list[Finding]]:
     """Findings per document stem (an empty list when a document passes every rule)."""
-    results = check(view(store, stems, ruleset), ruleset, reference.with_date(today))
+    dataset = [ox.NamedNode(str(graph_iri(s))) for s in stems] + [ox.NamedNode(str(REFERENCE_GRAPH))]
+    derived = [
+        (_term(t.subject), _term(t.predicate), _term(t.object))
+        for derivation in ruleset.derivations
+        for t in store.query(derivation.at(today), default_graph=dataset)
+    ]
+    results = check(view(store, stems, ruleset), ruleset, reference.with_date(today), derived)
     return Describer(store, stems, ruleset, today.isoformat()).findings(results)

@@ -13,6 +13,7 @@ pyshacl evaluates ~30× faster than SHACL-SPARQL constraints.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyshacl
@@ -31,15 +32,18 @@ class RawResult:
     value_is_iri: bool = False
 
 
-def check(view: Graph, ruleset: RuleSet, reference: Graph) -> list[RawResult]:
+def check(view: Graph, ruleset: RuleSet, reference: Graph, derived: Iterable[tuple] | None = None) -> list[RawResult]:
     """Validate `view` (document triples, possibly of many documents) against the rules.
 
-    `view` is modified in place: reference triples and derived triples are added to it.
+    `derived` are the triples of the SHACL-AF rules when the caller computed them already (on
+    Oxigraph, ten times faster); otherwise rdflib runs the rules here. `view` is modified in place:
+    reference and derived triples are added to it.
     """
     view += reference
-    for derivation in ruleset.derivations:
-        for triple in list(view.query(derivation.query)):
-            view.add(triple)
+    if derived is None:
+        derived = [t for derivation in ruleset.derivations for t in view.query(derivation.query)]
+    for triple in list(derived):
+        view.add(triple)
     _, report, _ = pyshacl.validate(
         view,
         shacl_graph=ruleset.shapes,

@@ -9,13 +9,14 @@ reports the innermost shape that failed).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
@@ -32,6 +33,7 @@ _NESTING = (SH.property, SH.node, SH.qualifiedValueShape, SH["not"])
 _LISTS = (SH["or"], SH["and"], SH.xone)
 _PATH_LISTS = (SH.alternativePath,)
 _PATH_LINKS = (SH.inversePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)
+_CONTEXT = re.compile(r"\?context\s+dpag:evaluationDate\s+\?today\s*\.")
 _PREFIXED = re.compile(r"\b(dpag|dpv):([A-Za-z_][\w-]*)")
 _NAMESPACES = {"dpag": str(DPAG), "dpv": "https://w3id.org/dpv#"}
 
@@ -41,8 +43,13 @@ class Derivation:
     """A SHACL-AF SPARQL rule, rewritten to run once over a batch: `$this` becomes `?this`."""
 
     rule: str
-    query: str
+    query: str  # reads the evaluation date from the reference data (`?context dpag:evaluationDate ?today`)
     derives: frozenset[str]  # predicates it adds: they are never read from the stored graph
+
+    def at(self, today: datetime.date) -> str:
+        """The query with the evaluation date bound in its text, for running it on the store
+        (which holds the reference data but not the date of this run)."""
+        return _CONTEXT.sub(f'VALUES ?today {{ "{today.isoformat()}"^^<{XSD.date}> }}', self.query)
 
 
 @dataclass(frozen=True)
@@ -176,4 +183,8 @@ def _derivation(g: Graph, rule_id: str, node: Node) -> Derivation:
     query = prefixes + str(construct).replace("$this", "?this")
     template = re.search(r"CONSTRUCT\s*\{(.*?)\}", str(construct), re.S)
     derives = _sparql_predicates(template.group(1)) if template else set()
+    if ("?today" in query) != bool(_CONTEXT.search(query)):
+        raise ValueError(
+            f"{SHAPES_FILE.name}: rule {rule_id} must read ?today as `?context dpag:evaluationDate ?today .`"
+        )
     return Derivation(rule=rule_id, query=query, derives=frozenset(derives))
