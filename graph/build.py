@@ -97,6 +97,16 @@ def graph_iri(stem: str) -> URIRef:
     return URIRef(f"{ID}graph/{_segment(stem)}")
 
 
+def fact_iri(doc: str, prop: str) -> URIRef:
+    """The reified fact of a clause property (`dpag:breachNotificationHours` …) in a document."""
+    return URIRef(f"{doc}/fact/{prop.removeprefix(str(DPAG))}")
+
+
+def clause_iri(doc: str, requirement: str) -> URIRef:
+    """The finding of a catalogue requirement (`R25` or its IRI) in a document."""
+    return URIRef(f"{doc}/clause/{requirement.rsplit('#', 1)[-1]}")
+
+
 def validation_graph_iri(stem: str) -> URIRef:
     """Where `dpagraph validate --store` keeps a document's findings (beside, not inside, its graph)."""
     return URIRef(f"{ID}validation/{_segment(stem)}")
@@ -339,7 +349,7 @@ class _Builder:
         if value is None:
             return
         self.add(self.doc, prop, value)
-        node = URIRef(f"{self.doc}/fact/{prop.removeprefix(str(DPAG))}")
+        node = fact_iri(self.doc, prop)
         self.add(self.doc, DPAG.hasClauseFact, node)
         self.add(node, RDF.type, DPAG.ClauseFact)
         self.add(node, DPAG.factProperty, prop)
@@ -380,7 +390,7 @@ class _Builder:
             if not re.fullmatch(r"R\d{2}", req) or req in seen:
                 continue
             seen.add(req)
-            node = URIRef(f"{self.doc}/clause/{req}")
+            node = clause_iri(self.doc, req)
             self.add(self.doc, DPAG.hasClauseFinding, node)
             self.add(node, RDF.type, DPAG.ClauseFinding)
             self.add(node, DPAG.requirement, DPAREQ[req])

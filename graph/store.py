@@ -232,13 +232,13 @@ class DPAStore:
         """The update text; every term is escaped by Oxigraph's serializer, never by hand."""
         name = ox.NamedNode(str(g))
         bnodes: dict[BNode, ox.BlankNode] = {}
-        lines = [f"{_ox(s, bnodes)} {_ox(p, bnodes)} {_ox(o, bnodes)} ." for s, p, o in triples]
+        lines = [f"{nt_term(s, bnodes)} {nt_term(p, bnodes)} {nt_term(o, bnodes)} ." for s, p, o in triples]
         body = "\n".join(lines)
         drop = f"DROP SILENT GRAPH {ox.NamedNode(str(stale))} ;\n" if stale is not None else ""
         return f"{drop}DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}"
 
 
-def _ox(term, bnodes: dict) -> str:
+def nt_term(term, bnodes: dict) -> str:
     """An rdflib term in N-Triples/SPARQL syntax, escaped by Oxigraph's own serializer."""
     if isinstance(term, URIRef):
         return str(ox.NamedNode(str(term)))

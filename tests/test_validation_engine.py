@@ -7,7 +7,6 @@ import importlib.util
 import json
 import re
 
-import pyoxigraph as ox
 import pyshacl
 import pytest
 from conftest import ROOT, SAMPLES, SEEDS
@@ -17,8 +16,7 @@ from graph.build import DPAG, ONTOLOGY_DIR
 from graph.cli import main
 from graph.store import DPAStore
 from graph.validation import results_graph, runner
-from graph.validation.batch import validate_batch, view
-from graph.validation.engine import check
+from graph.validation.batch import _term, check_triples, prepare, validate_batch, view
 from graph.validation.reference import load_reference
 from graph.validation.rules import SH, SHAPES_FILE, load_rules
 
@@ -115,15 +113,25 @@ def test_a_documents_findings_do_not_depend_on_its_batch(corpus_store: DPAStore)
         assert alone[stem] == together[stem], stem
 
 
+def view_graph(store: DPAStore, stems: list[str]) -> Graph:
+    g = Graph()
+    for t in view(store.store, stems, load_rules()):
+        g.add((_term(t.subject), _term(t.predicate), _term(t.object)))
+    return g
+
+
 def test_derivations_give_what_pyshacl_advanced_mode_gives(corpus_store: DPAStore):
-    """Our once-per-batch run of the SHACL-AF rules must equal pyshacl's own (per focus node)."""
+    """Our once-per-batch run of the SHACL-AF rules (on Oxigraph) must equal pyshacl's own run of
+    them (per focus node, on rdflib), rule by rule and triple by triple."""
     rules, ref = load_rules(), load_reference()
     stems = [d.stem for d in corpus_store.documents()]
-    ours = {
-        (r.rule, r.focus, r.value) for r in check(view(corpus_store.store, stems, rules), rules, ref.with_date(TODAY))
-    }
-    data = view(corpus_store.store, stems, rules)
+    prepared = prepare(corpus_store.store, stems, rules, TODAY)
+    ours = {(r.rule, r.focus, r.value) for r in check_triples(prepared, rules, ref, TODAY)}
+    data = view_graph(corpus_store, stems)
     data += ref.with_date(TODAY)
+    derived_by_rdflib = {t for d in rules.derivations for t in data.query(d.query)}
+    derived_by_oxigraph = {(_term(t.subject), _term(t.predicate), _term(t.object)) for t in prepared} - set(data)
+    assert derived_by_oxigraph == derived_by_rdflib and derived_by_rdflib  # 002 relies on the Privacy Shield
     _, report, _ = pyshacl.validate(
         data, shacl_graph=rules.shapes, advanced=True, allow_warnings=True, allow_infos=True
     )
@@ -134,25 +142,6 @@ def test_derivations_give_what_pyshacl_advanced_mode_gives(corpus_store: DPAStor
             value = report.value(result, SH.value)
             theirs.add((rule, str(report.value(result, SH.focusNode)), str(value) if value is not None else None))
     assert {x for x in ours if x[0] in {"D02", "D05", "D06", "D10"}} == theirs
-
-
-def test_derivations_on_oxigraph_equal_derivations_on_rdflib(corpus_store: DPAStore):
-    """validate_batch runs the SHACL-AF rules on the store, with the date bound in the query text."""
-    from graph.build import REFERENCE_GRAPH, graph_iri
-    from graph.validation.batch import _term
-
-    rules, ref = load_rules(), load_reference()
-    stems = [d.stem for d in corpus_store.documents()]
-    data = view(corpus_store.store, stems, rules)
-    data += ref.with_date(TODAY)
-    dataset = [ox.NamedNode(str(graph_iri(s))) for s in stems] + [ox.NamedNode(str(REFERENCE_GRAPH))]
-    for derivation in rules.derivations:
-        on_rdflib = set(data.query(derivation.query))
-        on_oxigraph = {
-            (_term(t.subject), _term(t.predicate), _term(t.object))
-            for t in corpus_store.store.query(derivation.at(TODAY), default_graph=dataset)
-        }
-        assert on_oxigraph == on_rdflib, derivation.rule
     assert all("dpag:evaluationDate" not in d.at(TODAY) for d in rules.derivations)
 
 

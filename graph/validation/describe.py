@@ -2,7 +2,7 @@
 date judged at, and the passage of the document the finding concerns (quote, offsets, line).
 
 Everything is read from the Oxigraph store that holds the documents' full graphs (the persistent
-store, or an in-memory one in `validate PATH…`), a handful of queries per batch.
+store, or an in-memory one in `validate PATH…`), by direct index lookups of the nodes concerned.
 """
 
 from __future__ import annotations
@@ -14,46 +14,25 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.build import LOC, PREFIXES, doc_iri, graph_iri
+from graph.build import DPAG, DPV, LOC, OA, PREFIXES, clause_iri, doc_iri, fact_iri, graph_iri
 from graph.validation.engine import RawResult
 from graph.validation.findings import Evidence, Finding
 from graph.validation.rules import RuleSet
 
 _NEWLINE = re.compile("\n")
 _PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-# Where a finding's passage can come from, keyed by what names it: an engagement, a fact property,
-# a requirement, a mechanism. Four small queries: one UNION of them is six times slower in Oxigraph.
-_EVIDENCE_KEYS = (
-    "?doc dpag:hasSubprocessorEngagement ?key . ?key dpag:evidence ?ev .",
-    "?doc dpag:hasClauseFact ?fact . ?fact dpag:factProperty ?key ; dpag:evidence ?ev .",
-    "?doc dpag:hasClauseFinding ?finding . ?finding dpag:requirement ?key ; dpag:present true ; dpag:evidence ?ev .",
-    "{ ?doc dpag:hasTransferMechanism ?st } UNION { ?doc dpag:hasSubprocessorEngagement/dpag:hasTransferMechanism ?st }"
-    " ?st dpag:mechanism ?key ; dpag:evidence ?ev .",
-)
-_EVIDENCE = """
-SELECT ?doc ?key ?quote ?start WHERE {
-  VALUES (?doc ?g) { %%s }
-  GRAPH ?g {
-    %s
-    ?ev oa:hasSelector ?quoteSelector . ?quoteSelector oa:exact ?quote .
-    OPTIONAL { ?ev oa:hasSelector ?position . ?position oa:start ?start }
-  }
-}"""
-_DOCUMENTS = """
-SELECT ?doc ?text ?date WHERE {
-  VALUES (?doc ?g) { %s }
-  GRAPH ?g { OPTIONAL { ?doc dpag:text ?text } OPTIONAL { ?doc dpag:documentDate ?date } }
-}"""
-_ENGAGEMENTS = """
-SELECT ?eng ?name ?country WHERE {
-  VALUES (?doc ?g) { %s }
-  GRAPH ?g {
-    ?doc dpag:hasSubprocessorEngagement ?eng . ?eng dpag:nameAsWritten ?name .
-    OPTIONAL { ?eng dpv:hasThirdCountry ?country }
-  }
-}"""
 _LABELS = """
 SELECT ?node ?label WHERE { VALUES ?node { %s } ?node skos:prefLabel|rdfs:label ?label }"""
+_REQUIREMENTS = "https://w3id.org/dpagraph/requirements#"
+
+
+def _nn(iri) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+EVIDENCE, HAS_SELECTOR, EXACT, START = (_nn(DPAG.evidence), _nn(OA.hasSelector), _nn(OA.exact), _nn(OA.start))
+TEXT, DATE, NAME, THIRD = (_nn(DPAG.text), _nn(DPAG.documentDate), _nn(DPAG.nameAsWritten), _nn(DPV.hasThirdCountry))
+MECHANISM = _nn(DPAG.mechanism)
 
 
 @dataclass
@@ -61,7 +40,8 @@ class _DocInfo:
     text: str = ""
     date: str | None = None
     newlines: list[int] = field(default_factory=list)
-    evidence: dict[str, list[tuple[int | None, str]]] = field(default_factory=lambda: defaultdict(list))
+    evidence: dict[str, list[tuple[int | None, str]]] = field(default_factory=dict)
+    loaded: bool = False
 
     def line(self, offset: int | None) -> int | None:
         return bisect.bisect_right(self.newlines, offset - 1) + 1 if offset is not None else None
@@ -74,42 +54,83 @@ class Describer:
         self.store, self.ruleset, self.evaluation_date = store, ruleset, evaluation_date
         self.docs = {str(doc_iri(s)): s for s in stems}
         self.info: dict[str, _DocInfo] = {iri: _DocInfo() for iri in self.docs}
-        self.names: dict[str, str] = {}
+        self.names: dict[str, str | None] = {}
         self.countries: dict[str, list[str]] = defaultdict(list)
         self.labels: dict[str, dict[str, str]] = defaultdict(dict)
-        if stems:
-            self._load()
 
     def _select(self, template: str, values: str):
         return self.store.query(_PREFIXES + template % values, use_default_graph_as_union=True)
 
-    def _load(self) -> None:
-        pairs = " ".join(f"(<{iri}> <{graph_iri(stem)}>)" for iri, stem in self.docs.items())
-        for row in self._select(_DOCUMENTS, pairs):
-            info = self.info[row["doc"].value]
-            if row["text"] is not None:
-                info.text = row["text"].value
-                info.newlines = [m.start() for m in _NEWLINE.finditer(info.text)]
-            if row["date"] is not None:
-                info.date = row["date"].value
-        for keys in _EVIDENCE_KEYS:
-            for row in self._select(_EVIDENCE % keys, pairs):
-                start = int(row["start"].value) if row["start"] is not None else None
-                self.info[row["doc"].value].evidence[row["key"].value].append((start, row["quote"].value))
-        for row in self._select(_ENGAGEMENTS, pairs):
-            self.names[row["eng"].value] = row["name"].value
-            if row["country"] is not None:
-                code = row["country"].value.removeprefix(str(LOC))
-                if code not in self.countries[row["eng"].value]:
-                    self.countries[row["eng"].value].append(code)
+    def doc_of(self, focus: str) -> str | None:
+        """The agreement IRI a node belongs to (`…/doc/<stem>` or below it)."""
+        head, sep, rest = focus.partition("/doc/")
+        iri = head + sep + rest.split("/", 1)[0]
+        return iri if sep and iri in self.docs else None
 
-    def stem_of(self, focus: str) -> str | None:
-        for iri, stem in self.docs.items():
-            if focus == iri or focus.startswith(iri + "/"):
-                return stem
-        return None
+    def _keys(self, result: RawResult) -> list[str]:
+        """Where this finding's passage may be, in order of preference."""
+        keys = [*self.ruleset.evidence_from.get(result.rule, ())]
+        if result.value_is_iri and result.value:
+            keys.append(result.value)
+        return [*keys, result.focus]
+
+    def _objects(self, subject: ox.NamedNode, predicate: ox.NamedNode, graph: ox.NamedNode) -> list:
+        return [q.object for q in self.store.quads_for_pattern(subject, predicate, None, graph)]
+
+    def _passages(self, node: ox.NamedNode, graph: ox.NamedNode) -> list[tuple[int | None, str]]:
+        """The quoted passages (start, quote) of a node's evidence."""
+        out = []
+        for ev in self._objects(node, EVIDENCE, graph):
+            quote, start = None, None
+            for selector in self._objects(ev, HAS_SELECTOR, graph):
+                quote = quote or next((o.value for o in self._objects(selector, EXACT, graph)), None)
+                start = (
+                    start
+                    if start is not None
+                    else next((int(o.value) for o in self._objects(selector, START, graph)), None)
+                )
+            if quote is not None:
+                out.append((start, quote))
+        return out
+
+    def _nodes(self, doc: str, key: str, graph: ox.NamedNode) -> list[ox.NamedNode]:
+        """The nodes of a document whose evidence a key points at (IRIs as graph/build.py makes them)."""
+        if key.startswith(str(DPAG)):
+            return [_nn(fact_iri(doc, key))]
+        if key.startswith(_REQUIREMENTS):
+            return [_nn(clause_iri(doc, key))]
+        if key == doc or key.startswith(doc + "/"):
+            return [_nn(key)]
+        statements = (q.subject for q in self.store.quads_for_pattern(None, MECHANISM, _nn(key), graph))
+        return list(statements)  # a mechanism concept: the statements of this document that name it
+
+    def _load(self, results: list[RawResult]) -> None:
+        """Direct index lookups, no SPARQL: the nodes are known, and Oxigraph joins a VALUES block of
+        hundreds of rows by scanning, a hundred times slower."""
+        for result in results:
+            doc = self.doc_of(result.focus)
+            if doc is None:
+                continue
+            info, graph = self.info[doc], _nn(graph_iri(self.docs[doc]))
+            if not info.loaded:
+                info.loaded = True
+                info.text = next((o.value for o in self._objects(_nn(doc), TEXT, graph)), "")
+                info.newlines = [m.start() for m in _NEWLINE.finditer(info.text)]
+                info.date = next((o.value for o in self._objects(_nn(doc), DATE, graph)), None)
+            for key in self._keys(result):
+                if key not in info.evidence:
+                    info.evidence[key] = [
+                        p for node in self._nodes(doc, key, graph) for p in self._passages(node, graph)
+                    ]
+            focus = _nn(result.focus)
+            if result.focus != doc and result.focus not in self.names:
+                self.names[result.focus] = next((o.value for o in self._objects(focus, NAME, graph)), None)
+                self.countries[result.focus] = [
+                    o.value.removeprefix(str(LOC)) for o in self._objects(focus, THIRD, graph)
+                ]
 
     def findings(self, results: list[RawResult]) -> dict[str, list[Finding]]:
+        self._load(results)
         values = sorted({r.value for r in results if r.value_is_iri and r.value})
         if values:
             for row in self._select(_LABELS, " ".join(f"<{v}>" for v in values)):
@@ -118,9 +139,9 @@ class Describer:
                     self.labels[row["node"].value].setdefault(label.language, label.value)
         out: dict[str, list[Finding]] = {stem: [] for stem in self.docs.values()}
         for result in results:
-            stem = self.stem_of(result.focus)
-            if stem is not None:
-                out[stem].append(self._finding(result, self.info[str(doc_iri(stem))]))
+            doc = self.doc_of(result.focus)
+            if doc is not None:
+                out[self.docs[doc]].append(self._finding(result, self.info[doc]))
         return out
 
     def _value_label(self, result: RawResult, lang: str) -> str | None:
@@ -159,11 +180,7 @@ class Describer:
         )
 
     def _evidence(self, result: RawResult, info: _DocInfo) -> Evidence | None:
-        keys = [*self.ruleset.evidence_from.get(result.rule, ())]
-        if result.value_is_iri and result.value:
-            keys.append(result.value)
-        keys.append(result.focus)
-        for key in keys:
+        for key in self._keys(result):
             candidates = info.evidence.get(key)
             if candidates:
                 start, quote = min(candidates, key=lambda c: (c[0] is None, c[0] or 0))

@@ -2,9 +2,10 @@
 
 Why batches: pyshacl has a fixed cost per call (target selection, report building) that is larger
 than the cost of checking one small document, so documents are validated a hundred at a time.
-That is still per-document validation: every shape starts at a document's own nodes and only
-reaches that document's nodes or the reference data (no shape follows a shared organisation node),
-so a document's findings do not depend on its batch. A test checks exactly that.
+That is still per-document validation: every shape judges one document's node (the agreement or an
+entry) by that document's triples and the reference data; a shape that starts at a reference
+concept (the US, DPF) only uses it to find the entries that name it. No shape follows a shared
+organisation node, so a document's findings do not depend on its batch. A test checks exactly that.
 
 Why derivations first: the date-dependent rules (D02, D05, D10) need comparisons SHACL Core cannot
 express. Their SHACL-AF SPARQL rules run once per batch here, and the constraints stay Core, which
@@ -19,7 +20,10 @@ from dataclasses import dataclass
 import pyshacl
 from rdflib import RDF, Graph, Literal, URIRef
 
+from graph.build import ID
 from graph.validation.rules import SH, RuleSet
+
+_DOCUMENTS = ID + "doc/"
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ def _results(report: Graph, ruleset: RuleSet) -> list[RawResult]:
         if rule is None or not isinstance(focus, URIRef):
             continue
         value = report.value(result, SH.value)
+        if not str(focus).startswith(_DOCUMENTS) and isinstance(value, URIRef) and str(value).startswith(_DOCUMENTS):
+            focus, value = value, None  # a rule that starts at a reference concept: the finding is the entry's
         if value == focus or (isinstance(value, Literal) and value.datatype is not None and value.value is True):
             value = None  # the focus itself, or the `true` of a flag: nothing to name
         lexical = str(value) if value is not None else None

@@ -83,12 +83,19 @@ def triples(stem: str, key: str, findings: list[Finding], validated_at: datetime
     return out
 
 
-def replace_update(stem: str, key: str, findings: list[Finding], validated_at: datetime.datetime) -> str:
-    """One SPARQL update that swaps a document's validation graph: Oxigraph runs it as one
-    transaction, so readers never see half a report."""
-    g = validation_graph(stem)
-    body = " ".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples(stem, key, findings, validated_at))
-    return f"DROP SILENT GRAPH <{g}> ; INSERT DATA {{ GRAPH <{g}> {{ {body} }} }}"
+def write(store: ox.Store, reports: dict[str, tuple[str, list[Finding]]], validated_at: datetime.datetime) -> None:
+    """Replace the validation graphs of these documents (stem → (key, findings)). The old graphs go
+    in one update and the new ones arrive in one atomic `extend`: a reader sees the old report, no
+    report, or the new one, never half of one. (No SPARQL text for the new triples: parsing it cost
+    more than validating.)"""
+    if not reports:
+        return
+    store.update(" ; ".join(f"DROP SILENT GRAPH <{validation_graph(stem)}>" for stem in reports))
+    store.extend(
+        ox.Quad(t.subject, t.predicate, t.object, _nn(validation_graph(stem)))
+        for stem, (key, findings) in reports.items()
+        for t in triples(stem, key, findings, validated_at)
+    )
 
 
 def stored_keys(store: ox.Store) -> dict[str, str]:

@@ -1,9 +1,10 @@
 """Validate many documents: files (`validate PATH…`) or a store (`validate --store DIR`).
 
 * Work is split into batches of documents and spread over processes (`jobs`). Workers are spawned,
-  not forked (a forked child would inherit the parent's open RocksDB handle), and each validates
-  in its own in-memory Oxigraph store: files are extracted into it, stored documents are shipped
-  to it as N-Quads.
+  not forked (a forked child would inherit the parent's open RocksDB handle). Files: each worker
+  extracts into and validates in its own in-memory store. Store: this process prepares each batch's
+  view (a few hundred triples per document), workers run the shapes, this process describes the
+  findings and writes them.
 * Every document gets a key: its content hash, the extractor version, the fingerprints of the
   shapes and the reference data, and the reference epoch (how many adequacy/lapse dates have passed;
   undated documents are judged at today's date). Same key, same findings: files are looked up in
@@ -26,12 +27,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.build import build_graph, graph_iri
+from graph.build import build_graph
 from graph.errors import InputError
 from graph.store import DPAStore
 from graph.validation import results_graph
-from graph.validation.batch import validate_batch
+from graph.validation.batch import check_triples, prepare, validate_batch
 from graph.validation.cache import ValidationCache
+from graph.validation.describe import Describer
+from graph.validation.engine import RawResult
 from graph.validation.findings import DocumentReport, Finding
 from graph.validation.reference import load_reference
 from graph.validation.rules import load_rules
@@ -58,17 +61,18 @@ def _batches(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _run(tasks: Iterable, work: Callable, jobs: int, inline: Callable | None = None) -> Iterator:
-    """Results of `work(task)`, in order. With one job (or `inline` given for a one-job run) the
-    work runs in this process; otherwise in spawned workers, at most 2 × jobs tasks in flight so
-    that lazily built tasks (a batch's N-Quads) never pile up in memory."""
+def _run(tasks: Iterable, work: Callable, jobs: int, worker_state: bool = True) -> Iterator:
+    """Results of `work(task)`, in order. With one job the work runs in this process; otherwise in
+    spawned workers, at most 2 × jobs tasks in flight so that lazily built tasks never pile up in
+    memory. `worker_state`: each worker needs its own in-memory store (file mode)."""
+    init = _init_worker if worker_state else None
     if jobs <= 1:
-        if inline is None:
-            _init_worker()
-        yield from map(inline or work, tasks)
+        if init:
+            init()
+        yield from map(work, tasks)
         return
     ctx = get_context("spawn")
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=init) as pool:
         pending: deque = deque()
         for task in tasks:
             pending.append(pool.submit(work, task))
@@ -190,19 +194,13 @@ def _stem_unique_batches(files: list[tuple[str, str]], size: int) -> list[list[t
 # --- the store -------------------------------------------------------------------------------------
 
 
-def _validate_dump(task: tuple[list[str], bytes, datetime.date]) -> dict[str, list[Finding]]:
-    """Validate documents shipped as N-Quads (a worker cannot open the store while its owner has
-    it open: RocksDB allows one writer and read-only opens race with its compactions)."""
-    stems, nquads, today = task
-    store = _worker_store
-    assert store is not None
-    store.store.load(nquads, format=ox.RdfFormat.N_QUADS)
-    return _validate_loaded(store, stems, today)
-
-
-def _dump(store: ox.Store, stems: list[str]) -> bytes:
-    quads = (q for stem in stems for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph_iri(stem)))))
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+def _check_prepared(task: tuple[list[ox.Triple], datetime.date]) -> list[RawResult]:
+    """Worker side of store mode: only the shapes run here. The view and the derived triples are
+    prepared by the owner of the store (a worker cannot open it while its owner has it open:
+    RocksDB allows one writer, and read-only opens race with its compactions), and the owner turns
+    the raw results into findings, reading just the passages they need."""
+    triples, today = task
+    return check_triples(triples, load_rules(), load_reference(), today)
 
 
 def validate_store(store: DPAStore, options: Options, progress: Progress | None = None) -> list[DocumentReport]:
@@ -219,17 +217,12 @@ def validate_store(store: DPAStore, options: Options, progress: Progress | None 
     if stale:
         batches = _batches(stale, options.batch_size)
         jobs = min(options.jobs, len(batches))
-        tasks = ((batch, _dump(store.store, batch) if jobs > 1 else b"", options.today) for batch in batches)
-
-        def inline(task: tuple[list[str], bytes, datetime.date]) -> dict[str, list[Finding]]:
-            return validate_batch(store.store, task[0], load_rules(), load_reference(), options.today)
-
+        rules = load_rules()
+        tasks = ((prepare(store.store, batch, rules, options.today), options.today) for batch in batches)
         now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
-        for done in _run(tasks, _validate_dump, jobs, inline):
-            # one update per batch: one transaction, and one commit instead of a hundred
-            store.store.update(
-                " ;\n".join(results_graph.replace_update(stem, keys[stem], found, now) for stem, found in done.items())
-            )
+        for batch, results in zip(batches, _run(tasks, _check_prepared, jobs, worker_state=False), strict=True):
+            done = Describer(store.store, batch, rules, options.today.isoformat()).findings(results)
+            results_graph.write(store.store, {stem: (keys[stem], found) for stem, found in done.items()}, now)
             findings.update(done)
             if progress:
                 progress(len(done))
