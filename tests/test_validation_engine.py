@@ -193,6 +193,7 @@ def test_store_revalidates_only_what_changed(tmp_path):
     store = DPAStore(tmp_path / "store")
     for path in SAMPLE_FILES[:3]:
         record, doc = extract_path(path)
+        record.document = record.document.replace("_", " ", 1)  # a stem that needs escaping in IRIs
         store.put(record, build_graph(record, doc.text))
     options = runner.Options(jobs=1, today=TODAY)
     first = runner.validate_store(store, options)
@@ -201,7 +202,7 @@ def test_store_revalidates_only_what_changed(tmp_path):
     assert all(r.cached for r in second)
     assert [r.findings for r in second] == [r.findings for r in first]
     record, doc = extract_path(SAMPLE_FILES[1])  # a new version replaces the graph and its old results
-    record.sha256 = "0" * 64
+    record.document, record.sha256 = first[1].document, "0" * 64
     store.put(record, build_graph(record, doc.text))
     assert first[1].document not in results_graph.stored_keys(store.store)
     assert [r.cached for r in runner.validate_store(store, options)] == [True, False, True]
