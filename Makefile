@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STORE  ?= var/store
 SHARED ?= ../shared
 
-.PHONY: demo test env lint score pytest clean
+.PHONY: demo test env lint score pytest bench clean
 
 ## demo: create the environment, ingest the bundled sample corpus, check it, answer the competency questions
 demo: env
@@ -37,6 +37,10 @@ score: env
 	$(BIN)/python tools/score_gate.py examples/dpas examples/gold --name sample-corpus
 	$(BIN)/python tools/score_gate.py tests/data/heldout/dpas tests/data/heldout/gold --name heldout --report-only
 	test ! -d tests/data/heldout2 || $(BIN)/python tools/score_gate.py tests/data/heldout2/dpas tests/data/heldout2/gold --name heldout2 --report-only
+
+## bench: validation throughput on 1,000 and 10,000 synthetic DPAs (several minutes; writes docs/benchmarks.md)
+bench: env
+	$(BIN)/python -m bench.validate --sizes 1000 10000
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -246,9 +246,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
             store = _open_store(args.store, create=False)
             if store is None:
                 return 2
+            cache = None if args.no_cache else ValidationCache(args.cache or default_cache_path())
             with store:
-                task = progress.add_task("validating", total=len(store.documents()))
-                reports = runner.validate_store(store, options, lambda n: progress.advance(task, n))
+                task = progress.add_task("validating", total=None)
+                try:
+                    reports = runner.validate_store(
+                        store,
+                        options,
+                        lambda n: progress.advance(task, n),
+                        cache,
+                        total=lambda n: progress.update(task, total=n),
+                    )
+                finally:
+                    if cache is not None:
+                        cache.close()
             input_errors: list[str] = []
         else:
             files, input_errors = collect_inputs(args.paths)

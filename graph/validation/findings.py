@@ -65,7 +65,16 @@ class Finding:
     @classmethod
     def from_json(cls, data: dict) -> Finding:
         ev = data.get("evidence")
-        return cls(**{**data, "evidence": Evidence(**ev) if ev else None})
+        evidence = Evidence(ev["quote"], ev.get("start"), ev.get("end"), ev.get("line")) if ev else None
+        return cls(
+            data["rule"],
+            data["severity"],
+            data["message"],
+            data["focus"],
+            data.get("subject"),
+            data.get("value"),
+            evidence,
+        )
 
 
 @dataclass

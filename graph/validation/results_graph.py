@@ -103,11 +103,12 @@ def _stem(graph: str) -> str:
 
 
 def stored_keys(store: ox.Store) -> dict[str, str]:
-    """Document stem → validation key of its stored results."""
-    rows = store.query(
-        _PREFIXES + "SELECT ?g ?key WHERE { GRAPH ?g { ?report a sh:ValidationReport ; dpag:validationKey ?key } }"
-    )
-    return {_stem(row["g"].value): row["key"].value for row in rows}
+    """Document stem → validation key of its stored results (one predicate scan)."""
+    return {
+        _stem(q.graph_name.value): q.object.value
+        for q in store.quads_for_pattern(None, _nn(DPAG.validationKey), None, None)
+        if isinstance(q.graph_name, ox.NamedNode)
+    }
 
 
 def read(store: ox.Store, stems: list[str]) -> dict[str, list[Finding]]:
