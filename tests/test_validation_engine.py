@@ -120,6 +120,21 @@ def view_graph(store: DPAStore, stems: list[str]) -> Graph:
     return g
 
 
+def test_store_mode_in_worker_processes_finds_what_one_process_finds(tmp_path, corpus_reports: dict):
+    """Workers get the prepared view as N-Triples; the owner describes and writes. Same findings."""
+    from graph.build import build_graph
+    from graph.extract.pipeline import extract_path
+
+    store = DPAStore(tmp_path / "store")
+    for path in SEED_FILES + SAMPLE_FILES:
+        record, doc = extract_path(path)
+        store.put(record, build_graph(record, doc.text))
+    options = runner.Options(jobs=2, today=TODAY, batch_size=4, min_parallel_batches=1)
+    parallel = {r.document: r.findings for r in runner.validate_store(store, options)}
+    store.close()
+    assert parallel == corpus_reports
+
+
 def test_derivations_give_what_pyshacl_advanced_mode_gives(corpus_store: DPAStore):
     """Our once-per-batch run of the SHACL-AF rules (on Oxigraph) must equal pyshacl's own run of
     them (per focus node, on rdflib), rule by rule and triple by triple."""

@@ -125,9 +125,9 @@ class Describer:
             focus = _nn(result.focus)
             if result.focus != doc and result.focus not in self.names:
                 self.names[result.focus] = next((o.value for o in self._objects(focus, NAME, graph)), None)
-                self.countries[result.focus] = [
+                self.countries[result.focus] = sorted(  # sorted: stores list objects in different orders
                     o.value.removeprefix(str(LOC)) for o in self._objects(focus, THIRD, graph)
-                ]
+                )
 
     def findings(self, results: list[RawResult]) -> dict[str, list[Finding]]:
         self._load(results)

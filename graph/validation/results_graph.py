@@ -10,6 +10,7 @@ the cache key, so a re-run knows which documents changed since they were validat
 from __future__ import annotations
 
 import datetime
+from collections.abc import Container
 from urllib.parse import unquote
 
 import pyoxigraph as ox
@@ -83,14 +84,22 @@ def triples(stem: str, key: str, findings: list[Finding], validated_at: datetime
     return out
 
 
-def write(store: ox.Store, reports: dict[str, tuple[str, list[Finding]]], validated_at: datetime.datetime) -> None:
-    """Replace the validation graphs of these documents (stem → (key, findings)). The old graphs go
-    in one update and the new ones arrive in one atomic `extend`: a reader sees the old report, no
-    report, or the new one, never half of one. (No SPARQL text for the new triples: parsing it cost
-    more than validating.)"""
+def write(
+    store: ox.Store,
+    reports: dict[str, tuple[str, list[Finding]]],
+    validated_at: datetime.datetime,
+    existing: Container[str] = frozenset(),
+) -> None:
+    """Replace the validation graphs of these documents (stem → (key, findings)); `existing` names
+    the documents that have old results to drop (dropping absent graphs still costs a scan). The old
+    graphs go in one update and the new ones arrive in one atomic `extend`: a reader sees the old
+    report, no report, or the new one, never half of one. (No SPARQL text for the new triples:
+    parsing it cost more than validating.)"""
     if not reports:
         return
-    store.update(" ; ".join(f"DROP SILENT GRAPH <{validation_graph(stem)}>" for stem in reports))
+    old = [stem for stem in reports if stem in existing]
+    if old:
+        store.update(" ; ".join(f"DROP SILENT GRAPH <{validation_graph(stem)}>" for stem in old))
     store.extend(
         ox.Quad(t.subject, t.predicate, t.object, _nn(validation_graph(stem)))
         for stem, (key, findings) in reports.items()
