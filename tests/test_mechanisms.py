@@ -51,6 +51,24 @@ def test_lapsing_mechanism_is_not_counted() -> None:
     assert _codes("Where there is no adequacy decision, the SCCs apply.") == ["SCC"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Der EU-U.S. Privacy Shield ist seit dem Urteil des EuGH vom 16. Juli 2020 (C-311/18) keine zulässige Grundlage mehr.",
+        "Die Übermittlung stützt sich nicht auf den EU-US Privacy Shield.",
+        "The Processor does not rely on the EU-U.S. Privacy Shield, which the CJEU invalidated in July 2020.",
+        "The Privacy Shield was invalidated by the Court of Justice on 16 July 2020.",
+    ],
+)
+def test_a_mechanism_named_as_invalid_or_not_relied_on_is_not_counted(text: str) -> None:
+    assert find_mechanisms(text) == []
+
+
+def test_an_invalid_mechanism_relied_on_is_still_found() -> None:
+    text = "Transfers to the US are based on the EU-U.S. Privacy Shield. It was certified in 2019."
+    assert [code for code, _, _ in find_mechanisms(text)] == ["PRIVACY_SHIELD"]
+
+
 def test_mask_blanks_mechanisms_keeping_offsets() -> None:
     text = "USA / EU-DPF"
     masked = mask(text, find_mechanisms(text))

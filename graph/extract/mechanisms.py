@@ -22,6 +22,7 @@ from graph.vocab import vocabulary
 MechHit = tuple[str, int, int]  # (code, start, end) with offsets into the text searched
 
 LAPSE_WINDOW = 50
+DISOWN_WINDOW = 120
 QUALIFY_WINDOW = 40  # characters between an SCC label and the repealed decision that qualifies it
 _KNOWN_CODES = MECHANISM_CODES + HISTORIC_MECHANISM_CODES
 SHORT_PREFIX = "mechanism-short-"
@@ -42,7 +43,7 @@ def find_mechanisms(text: str, offset: int = 0, short_forms: bool = False) -> li
     if short_forms:
         hits += [(code, m.start(), m.end()) for code, pattern in _short_forms() for m in pattern.finditer(clean)]
     hits = _qualified_old(clean, _non_overlapping(hits))
-    return [(code, offset + s, offset + e) for code, s, e in hits if not _lapsing(clean, s)]
+    return [(code, offset + s, offset + e) for code, s, e in hits if not _lapsing(clean, s) and not _disowned(clean, e)]
 
 
 def _short_forms() -> list[tuple[str, re.Pattern]]:
@@ -89,6 +90,11 @@ def _same_phrase(text: str, a: MechHit, b: MechHit) -> bool:
 def _lapsing(text: str, start: int) -> bool:
     """ "bei einem Wegfall des Angemessenheitsbeschlusses": the mechanism is named as absent."""
     return bool(cue("mechanism-lapse").search(text[max(0, start - LAPSE_WINDOW) : start]))
+
+
+def _disowned(text: str, end: int) -> bool:
+    """ "Der Privacy Shield ist seit 2020 keine zulässige Grundlage mehr": named only as history."""
+    return bool(cue("mechanism-disowned").search(text[end : end + DISOWN_WINDOW]))
 
 
 def mask(text: str, hits: list[MechHit], offset: int = 0) -> str:
