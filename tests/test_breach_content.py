@@ -23,6 +23,10 @@ from graph.extract.breach_content import breach_notification_content
         "data subjects concerned, the likely consequences and the measures taken or proposed.",
         "7. Security incidents\nProcessor will notify Customer without undue delay. The notification includes:\n"
         "(a) a point of contact;\n(b) the likely consequences of the incident.\n",
+        # the Art. 33(3) list in its own numbered paragraph, under a heading without a breach cue
+        "## 8. Meldung von Verletzungen\n\n8.1 Der Auftragnehmer informiert den Auftraggeber unverzüglich.\n\n"
+        "8.2 Die Meldung enthält die Art der Verletzung, die ungefähre Zahl der betroffenen Personen, die "
+        "wahrscheinlichen Folgen und die ergriffenen Maßnahmen.\n",
     ],
 )
 def test_breach_notification_content(text):
