@@ -540,7 +540,9 @@ def build_parser() -> argparse.ArgumentParser:
     store_option(p)
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("serve", help="serve the SPARQL endpoint (waitress; read-only, no outbound requests)")
+    p = sub.add_parser(
+        "serve", help="serve the search pages and the SPARQL endpoint (waitress; read-only, no outbound requests)"
+    )
     serve.add_arguments(p)
     p.set_defaults(func=serve.run)
     return parser

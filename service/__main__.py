@@ -1,4 +1,4 @@
-"""`python -m service`: serve the SPARQL endpoint (what `dpagraph serve` runs)."""
+"""`python -m service`: serve the search pages and the SPARQL endpoint (what `dpagraph serve` runs)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from service.serve import add_arguments, run
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m service", description="Serve the DPA Graph SPARQL endpoint.")
+    parser = argparse.ArgumentParser(
+        prog="python -m service", description="Serve the DPA Graph search pages and SPARQL endpoint."
+    )
     add_arguments(parser)
     return run(parser.parse_args(argv))
 

@@ -1,4 +1,5 @@
-"""The Flask app factory: settings, worker pool and routes, put together once.
+"""The Flask app factory: settings, worker pool, the endpoint, the pages and their headers, put
+together once.
 
 `create_app(config)` takes settings by their field names (see service/config.py; anything else,
 such as TESTING, goes to Flask's config) on top of the environment and the config file. It starts
@@ -13,7 +14,7 @@ from typing import Any
 from flask import Flask
 
 from graph.build import PREFIXES
-from service import context, sparql, web
+from service import context, headers, openapi, pages, sparql, web
 from service.config import NAMES, load_settings
 from service.pool import QueryPool, StoreUnavailable
 
@@ -28,9 +29,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(config)
     web.install(app, settings.max_request_bytes)
+    headers.install(app)
     pool = QueryPool(settings.store, settings.workers, settings.query_timeout, PREFIXES)
     app.extensions[context.EXTENSION] = context.ServiceContext(settings, pool)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(openapi.bp)
     return app
 
 

@@ -61,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
     port = getattr(server, "effective_port", settings.port)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     print(
-        f"SPARQL endpoint at http://{host}:{port}/sparql ({len(graphs)} graphs in {settings.store}); Ctrl-C stops",
+        f"Search page at http://{host}:{port}/ and SPARQL endpoint at http://{host}:{port}/sparql "
+        f"({len(graphs)} graphs in {settings.store}); Ctrl-C stops",
         flush=True,
     )
     try:
