@@ -7,11 +7,12 @@ SHARED ?= ../shared
 
 .PHONY: demo test env lint score pytest bench clean
 
-## demo: create the environment, ingest the bundled sample corpus, check it, answer the competency questions
+## demo: create the environment, ingest the bundled sample corpus, check it, answer the USA question, serve it
 demo: env
 	$(BIN)/dpagraph ingest examples/dpas --store $(STORE)
 	$(BIN)/dpagraph validate --store $(STORE) --fail-on never
-	$(BIN)/dpagraph ask --all --store $(STORE)
+	$(BIN)/dpagraph ask usa-transfers --store $(STORE)
+	$(BIN)/dpagraph serve --store $(STORE)
 
 ## test: the whole test suite (lint, unit and integration tests, extraction quality gate)
 test: env lint pytest score

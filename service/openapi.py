@@ -43,19 +43,21 @@ def _path(name: str, description: str, schema: dict | None = None) -> dict:
     return {"name": name, "in": "path", "required": True, "description": description, "schema": schema or _TEXT}
 
 
-def _page(rule: str, json_rule: str, name: str, summary: str, schema: str, parameters: list[dict]) -> dict:
-    """The page's two paths: `rule` answers in HTML or, by Accept, JSON; `json_rule` in JSON."""
+def _page(
+    rule: str, json_rule: str, name: str, summary: str, schema: str, parameters: list[dict], form: dict | None = None
+) -> dict:
+    """The page's two paths: `rule` answers in HTML or, by Accept, JSON; `json_rule` in JSON. With a
+    `form` schema, both also take the parameters as a POSTed form."""
     json_content = {"application/json": {"schema": _ref(schema)}}
 
     def operation(operation_id: str, content: dict, description: str) -> dict:
-        return {
-            "get": {
-                "operationId": operation_id,
-                "summary": summary,
-                "parameters": parameters,
-                "responses": {"200": {"description": description, "content": content}, "4XX": _ERROR, "5XX": _ERROR},
-            }
-        }
+        responses = {"200": {"description": description, "content": content}, "4XX": _ERROR, "5XX": _ERROR}
+        get = {"operationId": operation_id, "summary": summary, "parameters": parameters, "responses": responses}
+        if form is None:
+            return {"get": get}
+        body = {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": form}}}
+        post = {"operationId": operation_id + "Post", "summary": summary, "requestBody": body, "responses": responses}
+        return {"get": get, "post": post}
 
     html = {"text/html": {"schema": _TEXT}, **json_content}
     return {
@@ -294,6 +296,7 @@ def document() -> dict:
             "SPARQL editor: runs the query as /sparql does",
             "QueryPage",
             [_query("query", "SPARQL query to run"), _query("example", "name of an example query to load")],
+            form=_object(query=_TEXT, example=_TEXT),
         ),
         **_sparql(),
         "/openapi.json": {

@@ -26,12 +26,12 @@ bp = Blueprint("pages", __name__)
 JSON = "application/json"
 
 
-def page(rule: str, endpoint: str, json_rule: str | None = None) -> Callable:
+def page(rule: str, endpoint: str, json_rule: str | None = None, methods: tuple[str, ...] = ("GET",)) -> Callable:
     """Register a view at `rule` (HTML, or JSON by Accept) and at `rule.json` (always JSON)."""
 
     def register(view: Callable) -> Callable:
-        bp.add_url_rule(rule, endpoint, view)
-        bp.add_url_rule(json_rule or rule + ".json", endpoint + "_json", view)
+        bp.add_url_rule(rule, endpoint, view, methods=methods)
+        bp.add_url_rule(json_rule or rule + ".json", endpoint + "_json", view, methods=methods)
         return view
 
     return register
@@ -90,9 +90,9 @@ def document_view(stem: str) -> Response:
     return respond("document.html", document_data(stem, request.args.get("start"), request.args.get("end")))
 
 
-@page("/query", "query")
+@page("/query", "query", methods=("GET", "POST"))
 def query_view() -> Response:
-    data, status = query_page(request.args)
+    data, status = query_page(request.values)
     return respond("query.html", data, status)
 
 

@@ -1,6 +1,7 @@
 """The query page: a plain SPARQL editor with the example queries, a results table and downloads.
 
-The query typed here is a `/sparql` query in every respect: it goes to the worker pool as a
+The editor posts its form, so a long query fits and no query lands in the browser's history of
+addresses. The query typed here is a `/sparql` query in every respect: it goes to the worker pool as a
 `QueryRequest` and is inspected, refused, run, timed out and cut exactly as there; the download
 links are `/sparql` URLs. Nothing here runs user SPARQL any other way.
 """
@@ -21,9 +22,9 @@ ACCEPT = f"{RESULTS_JSON}, text/turtle;q=0.9"
 def query_page(args: MultiDict) -> tuple[dict, int]:
     """The page's data and its HTTP status (the endpoint's status when the query was refused)."""
     examples = [{"name": q.name, "title": q.title} for q in questions.catalogue().values()]
-    example = args.get("example", "")
+    example = args.get("example", "") or examples[0]["name"]
     text = args.get("query", "")
-    if not text and example:
+    if not text:  # the editor starts with an example to edit
         chosen = questions.catalogue().get(example)
         text = chosen.render() if chosen else ""
     data = {"query": text, "example": example, "examples": examples, "result": None, "error": None, "downloads": None}

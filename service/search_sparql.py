@@ -30,6 +30,8 @@ from service.safety import Refusal
 PAGE_SIZE = 50
 STATUSES = ("pass", "info", "warning", "violation", "not validated")
 MAX_TEXT = 200
+SHORT_TEXT = 3  # up to this many characters, the text is matched as a whole word
+_NOT_WORD = r"[^\p{L}\p{N}]"
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -135,10 +137,18 @@ def _selected(request: SearchRequest, facet: Kind) -> ox.NamedNode | None:
 
 
 def _matches(request: SearchRequest, variable: str) -> str:
-    needle = literal(request.text)
-    if len(request.text) > 2:
-        return f"CONTAINS(LCASE(STR({variable})), LCASE({needle}))"
-    return f"LCASE(STR({variable})) = LCASE({needle})"  # two letters: a code such as US, not a substring
+    """A longer text matches anywhere (German compounds: "daten" finds "Kontaktdaten"); a short one
+    is an abbreviation or code (US, USA, AWS, SCC) and matches only as a whole word, so "USA" does
+    not find "Usage data"."""
+    if len(request.text) > SHORT_TEXT:
+        return f"CONTAINS(LCASE(STR({variable})), LCASE({literal(request.text)}))"
+    word = literal(f"(^|{_NOT_WORD}){_regex_escape(request.text)}($|{_NOT_WORD})")
+    return f'REGEX(STR({variable}), {word}, "i")'
+
+
+def _regex_escape(text: str) -> str:
+    """`text` as a literal XPath regular expression (which allows escaping only its metacharacters)."""
+    return re.sub(r"([\\.?*+(){}\[\]^$|-])", r"\\\1", text)
 
 
 def names_query(request: SearchRequest) -> str:

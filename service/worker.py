@@ -3,13 +3,17 @@
 Oxigraph evaluates in Rust and cannot be interrupted from Python, so a query that runs too long
 is stopped by killing the process that runs it (service/pool.py). The store is reopened when its
 directory changed (an ingest flushed new files), so new documents show up without a restart: a
-read-only RocksDB instance otherwise keeps seeing the files it was opened on.
+read-only RocksDB instance otherwise keeps seeing the files it was opened on. An ingest running
+beside the server may also compact away a file this instance still lists; the query then fails
+with an IO error, and the worker reopens the store and runs it once more (tests/test_service_serve.py
+ingests while clients query).
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import time
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -17,6 +21,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from service.execute import Reply, execute
+
+RETRIES = 5
 
 
 class StoreView:
@@ -28,12 +34,29 @@ class StoreView:
         self._store: ox.Store | None = None
         self.current()
 
-    def current(self) -> ox.Store:
+    def current(self, reopen: bool = False) -> ox.Store:
         stamp = os.stat(self.path).st_mtime_ns
-        if self._store is None or stamp != self._stamp:
+        if reopen or self._store is None or stamp != self._stamp:
             self._store = ox.Store.read_only(str(self.path))
             self._stamp = stamp
         return self._store
+
+
+def _stale_files(exc: Exception) -> bool:
+    """RocksDB's error for a file a concurrent writer has compacted away since the store was opened."""
+    return isinstance(exc, (OSError, RuntimeError)) and ("IO error" in str(exc) or "Corruption" in str(exc))
+
+
+def _execute(view: StoreView, request, prefixes: Mapping[str, str]) -> Reply:
+    """Run the request; on a file compacted away meanwhile, reopen and retry (the writer may still be
+    swapping files, so a few times, a little apart)."""
+    for attempt in range(RETRIES):
+        try:
+            return execute(view.current(reopen=attempt > 0), request, prefixes)
+        except Exception as exc:
+            if not _stale_files(exc) or attempt == RETRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 def main(conn: Connection, store_path: str, prefixes: Mapping[str, str]) -> None:
@@ -51,7 +74,7 @@ def main(conn: Connection, store_path: str, prefixes: Mapping[str, str]) -> None
         except (EOFError, OSError):
             return
         try:
-            reply = execute(view.current(), request, prefixes)
+            reply = _execute(view, request, prefixes)
         except Exception as exc:  # anything else Oxigraph raises: the client gets it, the worker lives on
             reply = Reply(status=500, body=f"query failed: {type(exc).__name__}: {exc}".encode())
         conn.send(reply)

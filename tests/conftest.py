@@ -34,3 +34,13 @@ def sample_store(tmp_path_factory) -> Path:
     store = tmp_path_factory.mktemp("sample") / "store"
     assert cli.main(["ingest", str(SAMPLES), "--store", str(store)]) == 0
     return store
+
+
+@pytest.fixture(scope="session")
+def seed_and_sample_store(tmp_path_factory, seeds_dir) -> Path:
+    """The five seeds and the sample corpus in one store, closed again so servers can open it."""
+    from graph import cli
+
+    store = tmp_path_factory.mktemp("seeds-and-samples") / "store"
+    assert cli.main(["ingest", str(seeds_dir), str(SAMPLES), "--store", str(store)]) == 0
+    return store

@@ -6,83 +6,29 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import re
-import select
-import subprocess
-import sys
-import time
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pandas
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
+from running_server import serving
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from service import questions
 
-ROOT = Path(__file__).resolve().parent.parent
 DOCS = "SELECT ?doc WHERE { ?d a dpag:DataProcessingAgreement ; dcterms:identifier ?doc } ORDER BY ?doc"
 CONSTRUCT = (
     "CONSTRUCT { ?d dcterms:identifier ?doc } WHERE { ?d a dpag:DataProcessingAgreement ; dcterms:identifier ?doc }"
 )
 ASK = "ASK { ?d a dpag:DataProcessingAgreement }"
-STARTUP_SECONDS = 30
-
-
-def children(pid: int) -> list[int]:
-    """Processes whose parent is `pid` (Linux /proc)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            after_name = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(after_name[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 @pytest.fixture(scope="module")
 def endpoint(sample_store):
-    """The server as `dpagraph serve` runs it; the store comes from $DPAGRAPH_STORE, the port from a flag."""
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("DPAGRAPH_")}
-    environ["DPAGRAPH_STORE"] = str(sample_store)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "service", "--port", "0", "--workers", "2"],
-        cwd=ROOT,
-        env=environ,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        ready, _, _ = select.select([server.stdout], [], [], STARTUP_SECONDS)
-        line = server.stdout.readline() if ready else ""
-        match = re.search(r"http://127\.0\.0\.1:\d+/sparql", line)
-        assert match, f"server did not start: {line!r} {server.stderr.read() if server.poll() is not None else ''}"
-        workers = children(server.pid)
-        assert workers, "the server runs its queries in child processes"
-        yield match.group()
-    finally:
-        server.terminate()
-        returncode = server.wait(timeout=15)
-    assert returncode == 0, server.stderr.read()
-    deadline = time.monotonic() + 5
-    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not [pid for pid in workers if alive(pid)], "worker processes left behind"
+    with serving(sample_store) as site:
+        yield site + "/sparql"
 
 
 def run(endpoint: str, query: str, fmt: str, **calls: tuple):

@@ -10,7 +10,7 @@ import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pyoxigraph as ox
 import pytest
@@ -222,6 +222,20 @@ def test_search_text_finds_vendors_subprocessors_countries_and_categories(client
     assert "agreement" in page(client, f"/?q={text}")
 
 
+def test_short_texts_match_whole_words_longer_ones_anywhere(client):
+    usa = data(client, "/search.json?q=USA")
+    hits = [m for r in usa["results"] for m in r["matches"]]
+    assert any(m["label"] == "United States" for m in hits)
+    assert not [m for m in hits if m["kind"] == "category"], "USA is a word, not the start of 'Usage data'"
+    daten = data(client, "/search.json?q=daten")  # inside German compounds such as Kontaktdaten
+    assert any(m["kind"] == "category" for r in daten["results"] for m in r["matches"])
+
+
+@pytest.mark.parametrize("text", ["(.", "a|b", ".*", "\\", "[", "é"])
+def test_regex_characters_in_short_texts_are_literal(client, text):
+    assert data(client, f"/search.json?q={quote(text)}")["total"] == 0
+
+
 def test_search_shows_its_sparql_and_refuses_bad_facet_values(client):
     html = page(client, "/?q=stripe")
     assert "The SPARQL of this search" in html and "dpag:hasSubprocessorEngagement" in html
@@ -376,6 +390,15 @@ def test_query_page_runs_queries_as_the_endpoint_does(client):
     assert graph["result"]["kind"] == "graph" and "DataProcessingAgreement" in graph["result"]["turtle"]
     loaded = data(client, "/query.json?example=usa-transfers")
     assert loaded["query"] == questions.get("usa-transfers").render() and loaded["result"] is None
+    first = next(iter(questions.catalogue().values()))
+    assert data(client, "/query.json")["query"] == first.render(), "the editor starts with an example"
+
+
+def test_query_page_editor_posts_its_query(client):
+    html = page(client, "/query")
+    assert '<form class="editor" method="post"' in html
+    posted = client.post("/query", data={"query": "SELECT ?vendor WHERE { ?d dpag:processorName ?vendor }"})
+    assert posted.status_code == 200 and "Kartenwerk GmbH" in posted.get_data(as_text=True)
 
 
 def test_page_queries_all_go_through_the_worker_pool(app, client, monkeypatch):
@@ -474,7 +497,9 @@ def test_openapi_document_is_valid_and_describes_every_page(app, client):
     described = set(document["paths"])
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith(("pages.", "sparql.", "openapi.")):
-            assert re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule) in described, rule.rule
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+            assert path in described, rule.rule
+            assert rule.methods - {"HEAD", "OPTIONS"} == {m.upper() for m in document["paths"][path]}, rule.rule
     assert set(document["paths"]["/questions/{name}"]["get"]["parameters"][0]["schema"]["enum"]) == set(
         questions.catalogue()
     )
