@@ -28,7 +28,6 @@ import datetime
 import hashlib
 import json
 import os
-import platform
 import queue
 import resource
 import shutil
@@ -39,7 +38,6 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from importlib import metadata
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -48,43 +46,16 @@ if __package__ in (None, ""):  # `python bench/validate.py`
 
 import pyoxigraph as ox  # noqa: E402
 
+from bench.common import DOCS, ROOT, baseline, log, machine, ratio, write_docs  # noqa: E402
 from bench.synth import EXTRACTOR_VERSION, make_record  # noqa: E402
 from graph.build import build_graph, graph_iri  # noqa: E402
 from graph.store import DPAStore, nt_term  # noqa: E402
 from graph.validation.cache import ValidationCache  # noqa: E402
 from graph.validation.runner import Options, validate_store  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "Validation"
 AIM_FULL_S, AIM_FULL_N, AIM_ONE_S = 60.0, 10_000, 2.0
 CHUNK = 250  # documents per setup work unit
-
-
-# --- baseline ------------------------------------------------------------------------------------
-
-
-def _workload() -> int:
-    """A fixed CPU-bound pure-Python workload (dicts, strings, sorting), ~0.3 s on a 2020s core."""
-    acc = 0
-    words = [f"w{i * 7919 % 1000:04d}" for i in range(2000)]
-    for rep in range(400):
-        counts: dict[str, int] = {}
-        for w in words:
-            counts[w] = counts.get(w, 0) + rep
-        acc += sum(len(k) * v for k, v in sorted(counts.items()))
-        acc += len(" ".join(sorted(words, key=lambda s: s[::-1])))
-    return acc
-
-
-def baseline(repeats: int = 5) -> float:
-    """Seconds of the fixed workload, best of `repeats` (the least disturbed run)."""
-    best = float("inf")
-    for _ in range(repeats):
-        t = time.perf_counter()
-        _workload()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 # --- setup -----------------------------------------------------------------------------------------
@@ -207,17 +178,13 @@ def _timed(store_dir: Path, jobs: int, force: bool, limit: float | None, cache: 
     return result
 
 
-def _log(msg: str) -> None:
-    print(f"[{datetime.datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
-
-
 def run_size(n: int, seed: int, jobs_list: list[int], workdir: Path, limit: float | None, use_cache: bool) -> dict:
     store_dir = workdir / f"store-{n}"
     cache = workdir / f"cache-{n}.sqlite" if use_cache else None
-    _log(f"N={n}: setup (build in {max(jobs_list)} processes, bulk load)")
+    log(f"N={n}: setup (build in {max(jobs_list)} processes, bulk load)")
     store, info = setup(store_dir, n, seed, max(jobs_list))
     store.close()
-    _log(f"N={n}: built {info['build_s']:.1f}s, loaded {info['load_s']:.1f}s, {info['quads']} quads")
+    log(f"N={n}: built {info['build_s']:.1f}s, loaded {info['load_s']:.1f}s, {info['quads']} quads")
     rows: dict = {"n": n, "setup": info, "full": {}, "partial": {}, "rss": [], "rss_workers": []}
 
     def measure(jobs: int, force: bool, lim: float | None) -> dict:
@@ -229,24 +196,24 @@ def run_size(n: int, seed: int, jobs_list: list[int], workdir: Path, limit: floa
 
     try:
         for jobs in jobs_list:
-            _log(f"N={n}: full validation, jobs={jobs}")
+            log(f"N={n}: full validation, jobs={jobs}")
             r = measure(jobs, True, limit)
             rows["full"][jobs] = r["seconds"]
             if r.get("stopped"):
                 rows["partial"][jobs] = r["done"]
-                _log(f"N={n}: jobs={jobs}: stopped after {r['seconds']:.0f}s with {r['done']} of {n} done")
+                log(f"N={n}: jobs={jobs}: stopped after {r['seconds']:.0f}s with {r['done']} of {n} done")
                 continue
             assert r["reports"] == n and r["fresh"] == n, r
             rows["findings"] = r["findings"]
-            _log(f"N={n}: jobs={jobs}: {r['seconds']:.1f}s, {n / r['seconds']:.1f} DPAs/s, {r['findings']} findings")
+            log(f"N={n}: jobs={jobs}: {r['seconds']:.1f}s, {n / r['seconds']:.1f} DPAs/s, {r['findings']} findings")
         jobs = max(jobs_list)
         if jobs_list[-1] in rows["partial"]:  # results incomplete: finish, untimed
-            _log(f"N={n}: completing the interrupted run (not timed)")
+            log(f"N={n}: completing the interrupted run (not timed)")
             measure(jobs, False, None)
         r = measure(jobs, False, limit)
         assert r.get("fresh") == 0, r
         rows["unchanged"] = r["seconds"]
-        _log(f"N={n}: unchanged re-run {r['seconds']:.2f}s")
+        log(f"N={n}: unchanged re-run {r['seconds']:.2f}s")
         k = n // 2
         record, text = make_record(k, seed, variant=1)
         store = DPAStore(store_dir)
@@ -259,7 +226,7 @@ def run_size(n: int, seed: int, jobs_list: list[int], workdir: Path, limit: floa
         r = measure(jobs, False, limit)
         assert r.get("fresh") == 1 and r["fresh_sample"] == [record.document], r
         rows["one_changed"] = r["seconds"]
-        _log(f"N={n}: one changed: put {rows['put']:.2f}s, validate {r['seconds']:.2f}s")
+        log(f"N={n}: one changed: put {rows['put']:.2f}s, validate {r['seconds']:.2f}s")
     finally:
         shutil.rmtree(store_dir.parent / "nq", ignore_errors=True)
         shutil.rmtree(store_dir, ignore_errors=True)
@@ -271,35 +238,12 @@ def run_size(n: int, seed: int, jobs_list: list[int], workdir: Path, limit: floa
 # --- report ----------------------------------------------------------------------------------------
 
 
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    versions = ", ".join(f"{p} {metadata.version(p)}" for p in ("pyshacl", "rdflib", "pyoxigraph"))
-    mem = ""
-    try:
-        kb = int(next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")).split()[1])
-        mem = f", {kb / 1e6:.0f} GB RAM"
-    except (OSError, StopIteration, ValueError):
-        pass
-    return f"{cpu}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; Python {platform.python_version()}; {versions}"
-
-
 def code_fingerprint() -> str:
     """What was measured: a digest of the validation code and shapes (they change often)."""
     digest = hashlib.sha256()
     for f in sorted([*(ROOT / "graph" / "validation").glob("*.py"), *(ROOT / "shapes").glob("*.ttl")]):
         digest.update(f.name.encode() + b"\0" + f.read_bytes())
     return digest.hexdigest()[:12]
-
-
-def _ratio(x: float) -> str:
-    return f"{x:,.0f}" if x >= 100 else f"{x:.2g}" if x < 1 else f"{x:.1f}"
 
 
 def table(results: list[dict], base: float, jobs_list: list[int]) -> str:
@@ -310,7 +254,7 @@ def table(results: list[dict], base: float, jobs_list: list[int]) -> str:
 
     def row(n: int, what: str, secs: float, per_sec: bool = True, aim: str = "") -> None:
         rate = f"{n / secs:,.1f}" if per_sec else ""
-        lines.append(f"| {n:,} | {what} | {secs:.2f} | {rate} | {_ratio(secs / base)} | {aim} |")
+        lines.append(f"| {n:,} | {what} | {secs:.2f} | {rate} | {ratio(secs / base)} | {aim} |")
 
     for r in results:
         n, s = r["n"], r["setup"]
@@ -322,7 +266,7 @@ def table(results: list[dict], base: float, jobs_list: list[int]) -> str:
                 rate = f"{done / secs:,.1f}" if done else "< " + f"{1 / secs:.2g}"
                 lines.append(
                     f"| {n:,} | full validation, jobs={jobs}: **stopped** after {secs:.0f} s, {done:,} done"
-                    f" | > {secs:.0f} | {rate} | > {_ratio(secs / base)} | |"
+                    f" | > {secs:.0f} | {rate} | > {ratio(secs / base)} | |"
                 )
                 continue
             aim = ""
@@ -336,20 +280,6 @@ def table(results: list[dict], base: float, jobs_list: list[int]) -> str:
         aim = f"≤ {AIM_ONE_S:.0f} s: {'met' if ok else 'missed'}" if n >= AIM_FULL_N else ""
         row(n, "one document changed: re-validate", r["one_changed"], per_sec=False, aim=aim)
     return "\n".join(lines)
-
-
-def write_docs(body: str, path: Path = DOCS) -> None:
-    """Replace (or append) the '## Validation' section, keeping every other section."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    lines = text.splitlines()
-    start = next((i for i, x in enumerate(lines) if x.strip() == f"## {SECTION}"), None)
-    section = [f"## {SECTION}", "", *body.splitlines(), ""]
-    if start is None:
-        lines = [*lines, "", *section] if lines and lines[-1].strip() else [*lines, *section]
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-        lines = [*lines[:start], *section, *lines[end:]]
-    path.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -379,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.datetime.now()
     code_before = code_fingerprint()
     base_before = baseline()
-    _log(f"baseline {base_before:.3f}s")
+    log(f"baseline {base_before:.3f}s")
     results = []
     with tempfile.TemporaryDirectory(prefix="dpag-bench-", dir=args.workdir) as tmp:
         for n in args.sizes:
@@ -412,8 +342,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(body)
     if not args.no_write:
-        write_docs(body)
-        _log(f"wrote {DOCS}")
+        write_docs(SECTION, body)
+        log(f"wrote {DOCS}")
     return 0
 
 

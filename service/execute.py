@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from service import formats, results
-from service.safety import Refusal, check_graph_name, inspect_query
+from service.safety import Refusal, check_graph_name, explain_syntax_error, inspect_query
 
 _OXIGRAPH_POSITION = re.compile(r"^error at (\d+):(\d+):\s*")
 
@@ -81,8 +81,11 @@ def _query(store: ox.Store, request: QueryRequest, prefixes: Mapping[str, str]) 
     try:
         result = store.query(inspected.text, prefixes=dict(prefixes), **dataset)
         serialized = results.serialize(result, fmt, request.max_rows, prefixes)
-    except SyntaxError as exc:
-        raise Refusal("malformed query " + _OXIGRAPH_POSITION.sub(r"at line \1, column \2: ", str(exc))) from None
+    except SyntaxError as exc:  # rdflib explains it better, with a caret, if it too finds it malformed
+        explained = explain_syntax_error(inspected.text, prefixes)
+        raise explained or Refusal(
+            "malformed query " + _OXIGRAPH_POSITION.sub(r"at line \1, column \2: ", str(exc))
+        ) from None
     return Reply(body=serialized.body, content_type=fmt.content_type, truncated=serialized.truncated)
 
 

@@ -11,6 +11,13 @@ parsers would read differently is refused: a lone carriage return ends a comment
 not for rdflib (a `SERVICE` after `# …\\r` would be invisible here and run there), and rdflib
 expands `\\uXXXX` escapes everywhere while Oxigraph does so only inside strings and IRIs.
 A query rdflib cannot read is refused even if Oxigraph could run it: the inspection fails closed.
+
+rdflib's parser is slow (pure Python: 50-350 ms for a page's query, about 100 times Oxigraph's run
+time), so a lexical pre-check comes first (`_plain_query`): strings, IRIs and comments are cut out,
+token by token as both parsers read them, and when what remains names no keyword that could reach
+outside or change the store (SERVICE, FROM, any update keyword; also looked for inside IRIs, in
+case a `<` was an operator) and the query is a plain prologue followed by its form, it can do
+nothing but read the store and needs no parse here. Anything unusual takes the full parse.
 """
 
 from __future__ import annotations
@@ -43,6 +50,24 @@ _UPDATES = {
     "Modify": "DELETE/INSERT … WHERE",
 }
 READ_ONLY = "this endpoint is read-only"
+MAX_PLAIN_DEPTH = 64
+# Keywords after which a query might reach outside the store or change it: whole words, any case.
+_RISKY = re.compile(r"\b(SERVICE|FROM|INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH|USING)\b", re.I)
+# Tokens that hide text from a keyword search: IRIREF (SPARQL grammar [139]), long and short strings
+# ([156]-[159]) and comments; both parsers read them alike once the text is normalised. A quote
+# that opens no complete string is caught as `quote`.
+_HIDING = re.compile(
+    "(?P<iri>" + r'<[^<>"{}|^`\\\x00-\x20]*>' + ")"
+    "|(?P<long>" + r'"""(?:[^"\\]|\\.|"(?!""))*"""' + "|" + r"'''(?:[^'\\]|\\.|'(?!''))*'''" + ")"
+    "|(?P<short>" + r'"(?:[^"\\\n]|\\.)*"' + "|" + r"'(?:[^'\\\n]|\\.)*'" + ")"
+    r"|(?P<comment>#[^\n]*)"
+    "|(?P<quote>[\"'])",
+    re.DOTALL,
+)
+# What a plain query starts with once IRIs are cut out: BASE and PREFIX declarations, then its form.
+_PROLOGUE_FORM = re.compile(
+    r"\s*(?:(?:BASE\s*<>|PREFIX\s+(?:[A-Za-z][\w.-]*)?:\s*<>)\s*)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I
+)
 
 
 class Refusal(Exception):
@@ -88,6 +113,11 @@ def normalise(text: str) -> str:
 def inspect_query(text: str, prefixes: Mapping[str, str]) -> InspectedQuery:
     """The query's form and dataset, or a Refusal (malformed, update, SERVICE, bad FROM)."""
     text = normalise(text)
+    return _plain_query(text) or inspect_query_fully(text, prefixes)
+
+
+def inspect_query_fully(text: str, prefixes: Mapping[str, str]) -> InspectedQuery:
+    """`inspect_query` by rdflib's parse tree, for a normalised text."""
     try:
         parsed = parseQuery(text)
     except ParseBaseException as exc:
@@ -114,6 +144,48 @@ def inspect_query(text: str, prefixes: Mapping[str, str]) -> InspectedQuery:
         except Exception as exc:  # rdflib raises a bare Exception for an unknown prefix
             raise Refusal(f"malformed query: {exc}") from None
     return InspectedQuery(text, _FORMS[query.name], tuple(from_graphs), tuple(from_named))
+
+
+def _plain_query(text: str) -> InspectedQuery | None:
+    """The inspection of a query that lexically cannot leave the store or change it, else None (the
+    full parse decides). A syntax error in such a query is left to Oxigraph, which reports it."""
+    kept: list[str] = []
+    position = 0
+    for token in _HIDING.finditer(text):
+        kind = token.lastgroup
+        escaped = text[token.start() - 1 : token.start()] == "\\"  # ex:a\#b, ex:a\'b are prefixed names
+        if kind == "quote" or escaped or (kind == "iri" and _RISKY.search(token.group())):
+            return None
+        kept += [text[position : token.start()], {"iri": "<>", "comment": " "}.get(kind or "", '""')]
+        position = token.end()
+    scrubbed = "".join(kept) + text[position:]
+    form = _PROLOGUE_FORM.match(scrubbed)
+    if form is None or "\\" in scrubbed or _RISKY.search(scrubbed) or _depth(scrubbed) > MAX_PLAIN_DEPTH:
+        return None
+    return InspectedQuery(text, form.group(1).upper(), (), ())
+
+
+def _depth(scrubbed: str) -> int:
+    """How deeply groups and brackets nest (a deep query goes to the full parse, which refuses it
+    before any engine has to recurse through it)."""
+    depth = deepest = 0
+    for char in scrubbed:
+        if char in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "})]":
+            depth -= 1
+    return deepest
+
+
+def explain_syntax_error(text: str, prefixes: Mapping[str, str]) -> Refusal | None:
+    """rdflib's account (line, column, caret) of a query the engine found malformed after the
+    lexical check let it through; None when rdflib reads it (the engine's message stands)."""
+    try:
+        inspect_query_fully(normalise(text), prefixes)
+    except Refusal as refusal:
+        return refusal
+    return None
 
 
 def check_graph_name(iri: str, where: str) -> str:

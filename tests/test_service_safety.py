@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from graph.build import PREFIXES
-from service.safety import Refusal, check_graph_name, inspect_query
+from service.safety import Refusal, _plain_query, check_graph_name, explain_syntax_error, inspect_query, normalise
 
 
 def refusal(text: str) -> Refusal:
@@ -129,7 +129,11 @@ def test_graph_parameters_are_checked_like_from():
 
 
 def test_malformed_queries_name_line_and_column():
-    message = refusal("SELECT ?s WHERE {\n  ?s ?p ?o .\n  FILTER(?o = ) }").message
+    # the lexical check lets it through (it cannot reach outside); the engine finds the error, and
+    # rdflib explains it
+    explained = explain_syntax_error("SELECT ?s WHERE {\n  ?s ?p ?o .\n  FILTER(?o = ) }", PREFIXES)
+    assert explained is not None
+    message = explained.message
     assert message.startswith("malformed query at line 3, column 3: ")
     assert message.endswith("\n  FILTER(?o = ) }\n  ^")
 
@@ -163,3 +167,49 @@ def test_query_forms(query, form, kind):
 
 def test_the_text_that_runs_is_the_text_that_was_inspected():
     assert inspect_query("SELECT *\r\nWHERE { }\r", PREFIXES).text == "SELECT *\nWHERE { }\n"
+
+
+# --- the lexical pre-check ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?v WHERE { ?d dpag:processorName ?v }",
+        'PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:label "SERVICE <http://127.0.0.1:9/> {}" }',
+        "SELECT * WHERE { ?s ?p ?o } # SERVICE <http://127.0.0.1:9/> in a comment",
+        "ask { ?s ?p 'FROM <file:///etc/passwd>' }",
+        'CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p """DROP ALL""" }',
+        "BASE <http://example.org/> DESCRIBE <x>",
+    ],
+)
+def test_plain_queries_need_no_parse(query):
+    plain = _plain_query(normalise(query))
+    assert plain is not None and plain == inspect_query(query, PREFIXES)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { ?s ?p ?o FILTER(?o < 3) SERVICE<http://127.0.0.1:9/>{ ?s ?p ?o } }",
+        "SELECT * WHERE { ?s ?p ?o FILTER(?o<?from&&?x>2) }",  # `<…>`: an IRI to one parser, operators to the other
+        "PREFIX ex: <http://example.org/> SELECT * WHERE { ex:a\\#b ?p ?o }",  # not a comment: an escaped name
+        "PREFIX ex: <http://example.org/> SELECT * WHERE { ex:a\\'b ?p ?o }",  # not a string
+        "SELECT * WHERE { ?s ?p 'unterminated }",
+        "SELECT ?from WHERE { ?from ?p ?o }",  # a keyword as a variable name: the parse decides
+        "SELECT * FROM <urn:g> WHERE { ?s ?p ?o }",
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "SELECT * WHERE { " + "{ " * 100 + "}" * 100 + " }",
+        "# a comment first\nDROP ALL",
+    ],
+)
+def test_anything_unusual_takes_the_full_parse(query):
+    assert _plain_query(normalise(query)) is None
+
+
+def test_the_full_parse_still_refuses_what_the_precheck_sends_it():
+    assert (
+        "SERVICE is refused"
+        in refusal("SELECT * WHERE { ?s ?p ?o FILTER(?o < 3) SERVICE<http://127.0.0.1:9/>{ ?s ?p ?o } }").message
+    )
+    assert "read-only" in refusal("# a comment first\nDROP ALL").message
