@@ -212,7 +212,7 @@ def sample_store(workdir: Path) -> tuple[Path, str]:
 
 
 def synthetic_store(workdir: Path, n: int, seed: int) -> tuple[Path, str]:
-    from bench.validate import setup
+    from bench.synth_store import setup
 
     store, info = setup(workdir / "store", n, seed, os.cpu_count() or 1)
     store.close()

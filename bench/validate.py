@@ -37,71 +37,22 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 
 if __package__ in (None, ""):  # `python bench/validate.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import pyoxigraph as ox  # noqa: E402
 
 from bench.common import DOCS, ROOT, baseline, log, machine, ratio, write_docs  # noqa: E402
 from bench.synth import EXTRACTOR_VERSION, make_record  # noqa: E402
-from graph.build import build_graph, graph_iri  # noqa: E402
-from graph.store import DPAStore, nt_term  # noqa: E402
+from bench.synth_store import setup  # noqa: E402
+from graph.build import build_graph  # noqa: E402
+from graph.store import DPAStore  # noqa: E402
 from graph.validation.cache import ValidationCache  # noqa: E402
 from graph.validation.runner import Options, validate_store  # noqa: E402
 
 SECTION = "Validation"
 AIM_FULL_S, AIM_FULL_N, AIM_ONE_S = 60.0, 10_000, 2.0
-CHUNK = 250  # documents per setup work unit
-
-
-# --- setup -----------------------------------------------------------------------------------------
-
-
-def _build_chunk(task: tuple[int, int, int, str]) -> tuple[str, int, int]:
-    """Build documents [start, stop) and write them as N-Quads to a file; (path, docs, quads)."""
-    start, stop, seed, outdir = task
-    path = Path(outdir) / f"chunk-{start:07d}.nq"
-    quads = 0
-    with path.open("w", encoding="utf-8") as out:
-        for i in range(start, stop):
-            record, text = make_record(i, seed)
-            g = build_graph(record, text, media_type="text/markdown", extractor_version=EXTRACTOR_VERSION)
-            name = str(ox.NamedNode(str(graph_iri(record.document))))
-            bnodes: dict = {}
-            out.write(
-                "".join(f"{nt_term(s, bnodes)} {nt_term(p, bnodes)} {nt_term(o, bnodes)} {name} .\n" for s, p, o in g)
-            )
-            quads += len(g)
-    return str(path), stop - start, quads
-
-
-def setup(store_dir: Path, n: int, seed: int, jobs: int) -> tuple[DPAStore, dict]:
-    """A fresh store with N synthetic documents: built in `jobs` processes, bulk-loaded as N-Quads
-    into the documents' graph IRIs; the reference data is loaded by DPAStore itself."""
-    info: dict = {}
-    t0 = time.perf_counter()
-    store = DPAStore(store_dir)  # loads the reference graph, as ingest does
-    info["reference_s"] = time.perf_counter() - t0
-    nq_dir = store_dir.parent / "nq"
-    nq_dir.mkdir(exist_ok=True)
-    tasks = [(s, min(s + CHUNK, n), seed, str(nq_dir)) for s in range(0, n, CHUNK)]
-    t0 = time.perf_counter()
-    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
-        chunks = list(pool.map(_build_chunk, tasks))
-    info["build_s"] = time.perf_counter() - t0
-    info["quads"] = sum(q for _, _, q in chunks)
-    t0 = time.perf_counter()
-    for path, _, _ in chunks:
-        store.store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
-        os.unlink(path)
-    store.store.flush()
-    info["load_s"] = time.perf_counter() - t0
-    info["store_mb"] = sum(f.stat().st_size for f in store_dir.rglob("*") if f.is_file()) / 1e6
-    return store, info
 
 
 # --- measurements --------------------------------------------------------------------------------

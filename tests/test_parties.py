@@ -364,3 +364,56 @@ def test_lower_case_processor_inside_a_sentence_loses_its_leading_function_words
     proc = find_processor(doc)
     assert proc.name == name
     _check_spans(doc, proc)
+
+
+def test_role_word_with_pronouns_marks_the_processor_after_its_address():
+    doc = _doc(
+        "DATA PROCESSING ADDENDUM\n\n"
+        'Pelican Ridge Ltd., 12 Orchard Row, Bristol BS1 4DJ, United Kingdom ("Supplier", "we", "us") '
+        'offers the Ledgerly bookkeeping service to the customer ("Customer").\n\n'
+        "1. Sub-processors\n\n"
+        "The Supplier engages Harbour Freight AB (Sweden) for parcel delivery.\n"
+    )
+    proc = find_processor(doc)
+    assert proc.name == "Pelican Ridge Ltd."
+    assert proc.country == "GB"
+    _check_spans(doc, proc)
+
+
+def test_a_seat_in_brackets_is_not_a_defined_short_name():
+    doc = _doc(
+        "Data Processing Agreement\n\nCustomer: the customer identified in the order form\n\n"
+        'Ledgerly Cloud GmbH\nHafenweg 12\n20457 Hamburg\nGermany\n– hereinafter "Ledgerly" –\n\n'
+        "1. Scope\n\n1.1 Ledgerly processes personal data on behalf of Customer.\n\n"
+        "2. Sub-processors\n\nLedgerly engages Harbour Freight AB (Sweden) for customer support chat.\n"
+    )
+    proc = find_processor(doc)
+    assert proc.name == "Ledgerly Cloud GmbH"  # not 'Harbour Freight AB ("Sweden")'
+
+
+def test_number_first_street_in_a_party_block_is_not_a_heading():
+    doc = _doc(
+        "# Ledgerly – Data Processing Agreement\n\n"
+        "Controller: the entity that has accepted the Ledgerly Terms of Service\n\n"
+        "Bluegate Analytics Corp.\n26 Pier Road\nSan Francisco, CA 94105\nUnited States\n"
+        '– hereinafter "Processor" –\n\n'
+        "## Clause 1. Scope\n\n1.1 The Processor processes personal data on behalf of the Controller.\n"
+    )
+    proc = find_processor(doc)
+    assert proc.name == "Bluegate Analytics Corp."  # '26 Pier Road' is no heading that ends the block
+    assert proc.country == "US"
+    _check_spans(doc, proc)
+
+
+def test_labels_of_a_sub_processor_list_are_no_party_block():
+    doc = _doc(
+        "Vereinbarung zur Auftragsverarbeitung\n\n"
+        "Zwischen dem Kunden (nachfolgend „Auftraggeber“) und der Kranbahn Logistik GmbH, Hafenstraße 3, "
+        "20457 Hamburg (nachfolgend „Auftragnehmer“) wird folgende Vereinbarung geschlossen.\n\n"
+        "Abschnitt B – Einsatz weiterer Auftragsverarbeiter\n\n"
+        "B.1 Der Auftragnehmer setzt derzeit die folgenden Unterauftragnehmer ein:\n\n"
+        "Dienstleister: Wolkenfels Rechenzentrum GmbH\nSitz: Frankfurt am Main\nZweck: Hosting\n"
+    )
+    proc = find_processor(doc)
+    assert proc.name == "Kranbahn Logistik GmbH"
+    _check_spans(doc, proc)

@@ -1351,3 +1351,18 @@ def test_lower_case_name_rules():
     assert is_header_line("Firma, Anschrift, Land: Leistung")
     assert is_header_line("Name, Address, Country: Service")
     assert not is_header_line("sipgate GmbH, Gladbacher Str. 74, 40219 Düsseldorf: Telefonie")
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["List last updated: 3 March 2025", "Last modified: 2025-03-03", "Letzte Aktualisierung der Liste: 03.03.2025"],
+)
+def test_date_stamp_after_a_list_is_no_entry(stamp: str) -> None:
+    text = (
+        "Data Processing Agreement\n\n5. Sub-processors\n\nWe currently use the following sub-processors:\n\n"
+        "- Nordlicht Hosting GmbH (Berlin, Germany) – server hosting\n"
+        "- Quayside Mail Ltd (Dublin, Ireland) – email delivery\n\n"
+        f"{stamp}\n\n6. Audits\n\nCustomer may audit us once a year.\n"
+    )
+    _, result = run(text)
+    assert list(by_name(result)) == ["Nordlicht Hosting GmbH", "Quayside Mail Ltd"]

@@ -32,6 +32,7 @@ from graph.extract.places import address_country
 from graph.extract.sentences import BULLET, TABLE, clean_text, heading_lines, in_section, sentences
 from graph.extract.sub_names import MAX_LOWER_NAME_TOKENS, is_lead_word
 from graph.model import Processor, Span, SubprocessorEntry
+from graph.vocab import vocabulary
 
 _QUOTES = "„“”\"'‘’«»‚"
 _MAX_NAME = 120
@@ -140,6 +141,13 @@ def _party_region(doc: Document) -> list[int]:
     """Line numbers where party blocks may stand: the top of the document (about a third),
     outside sub-processor lists and TOM annexes (their 'Anbieter:' lines are other companies)."""
     limit = min(max(80, len(doc.lines) // 3), len(doc.lines))
+    # the parties are named before the list of sub-processors is introduced ('… folgende
+    # Unterauftragnehmer ein:'); an unrecognised heading style must not let its entries in
+    for i in range(limit):
+        text = doc.lines[i].text.rstrip()
+        if text.endswith(":") and cue("list-intro").search(text) and cue("subprocessor-term").search(text):
+            limit = i
+            break
     other = (cue("clause-subprocessor"), cue("tom-heading"))
     return [i for i in range(limit) if not any(in_section(doc, doc.lines[i].start, c) for c in other)]
 
@@ -187,6 +195,8 @@ def _block_above(doc: Document, clean: str, marker: int) -> list[int]:
     block: list[int] = []
     while i >= 0 and len(block) < _MAX_BLOCK_LINES:
         text = _strip_line(clean[lines[i].start : lines[i].end])
+        if i in heads and block and _street_above_town(text, clean[lines[block[-1]].start : lines[block[-1]].end]):
+            heads = heads - {i}  # '26 Mill Lane' above 'San Francisco, CA 94105' is a street, not a heading
         if not text or i in heads or TABLE.match(text) or _is_marker(text):
             break
         if cue("party-separator").search(text):
@@ -194,6 +204,11 @@ def _block_above(doc: Document, clean: str, marker: int) -> list[int]:
         block.append(i)
         i -= 1
     return list(reversed(block))
+
+
+def _street_above_town(line: str, below: str) -> bool:
+    """A number-first street line ('26 Mill Lane') with the town line of an address below it."""
+    return bool(re.match(r"^\d{1,5}[a-z]?\s+\w", line)) and len(line) <= 60 and address_country(below) is not None
 
 
 def _address_end(doc: Document, clean: str, first: int, stop: int | None = None) -> int:
@@ -277,7 +292,17 @@ def _is_short_name(inner: str) -> bool:
     words = re.sub(rf"^{anchored('article').pattern}\s*", "", words, flags=re.IGNORECASE).strip(_QUOTES + " ")
     if not words or len(words.split()) > 3 or not words[0].isupper() or any(q in words for q in _QUOTES):
         return False
+    if _is_place(words):
+        return False  # 'Acme AB (Sweden)', 'Acme Ltd (Cork, Ireland)': a seat in brackets, not a defined name
     return not (_first_role(words) or _is_generic(words) or cue("role-designation").search(words))
+
+
+def _is_place(text: str) -> bool:
+    """The text is only places and countries ('Sweden', 'Cork, Ireland'), with separators between."""
+    rest = text
+    for _concept, start, end, _code in sorted(vocabulary().find_locations(text), key=lambda f: -f[1]):
+        rest = rest[:start] + rest[end:]
+    return rest != text and not re.search(r"\w", rest)
 
 
 def _is_self_designation(inner: str) -> bool:
@@ -287,7 +312,11 @@ def _is_self_designation(inner: str) -> bool:
     pronoun = anchored("processor-pronoun")
     if not any(pronoun.fullmatch(p) for p in parts):
         return False
-    return all(pronoun.fullmatch(p) or (len(p.split()) <= 3 and p[:1].isupper() and not _first_role(p)) for p in parts)
+    # '"Acme", "we", "us"' or '"Processor", "we", "us"': the processor's short name or role word
+    return all(
+        pronoun.fullmatch(p) or (len(p.split()) <= 3 and p[:1].isupper() and _first_role(p) in (None, "processor"))
+        for p in parts
+    )
 
 
 def _sentence_of(doc: Document, offset: int) -> tuple[int, int]:

@@ -1,0 +1,253 @@
+"""Competency-question benchmark: every question on the embedded Oxigraph store and on rdflib's
+in-memory store, same graph, same query text, at 1,000 and 10,000 synthetic DPAs.
+
+    python -m bench.queries --sizes 1000 10000
+    python -m bench.queries --sizes 1000 --rdflib-limit 600 --no-write
+
+For each size it builds a store of synthetic DPAs (bench/synth_store.py; setup is timed but is not
+part of the figures), dumps it as N-Quads, and runs each engine in its own process so that peak
+memory is per engine and a run past `--rdflib-limit` seconds can be stopped (an rdflib query cannot
+be interrupted): Oxigraph reads the store directory read-only, rdflib parses the dump into a
+`Dataset` with the union of all graphs as default graph, which is how the service queries.
+Each question runs once to warm up, then `--repeats` times (rdflib: `--rdflib-repeats`).
+
+Figures are also given as ratios to a fixed pure-Python workload timed in the same run
+(bench/common.py). The table goes to stdout and, unless `--no-write`, into the "Competency
+questions" section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import queue
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # `python bench/queries.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import ROOT, baseline, log, machine, ratio, write_docs  # noqa: E402
+from service import questions  # noqa: E402
+
+SECTION = "Competency questions"
+AIM_P95_MS, AIM_SPEEDUP, AIM_N = 100.0, 20.0, 10_000
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+# --- the engines, each in a child process ------------------------------------------------------------
+
+
+def _oxigraph_runner(store_dir: str):
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(store_dir)
+    return lambda text: sum(1 for _ in store.query(text, use_default_graph_as_union=True))
+
+
+def _rdflib_runner(dump: str):
+    from rdflib import Dataset
+
+    dataset = Dataset(default_union=True)
+    dataset.parse(dump, format="nquads")
+    return lambda text: len(list(dataset.query(text)))
+
+
+def _child(engine: str, source: str, repeats: int) -> int:
+    """Load the engine, then print one JSON line per question: rows and latencies (seconds)."""
+    t = time.perf_counter()
+    run = _oxigraph_runner(source) if engine == "oxigraph" else _rdflib_runner(source)
+    print("loaded " + json.dumps({"seconds": time.perf_counter() - t}), flush=True)
+    for question in questions.catalogue().values():
+        text = question.render()
+        rows = run(text)  # warm-up
+        latencies = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            run(text)
+            latencies.append(time.perf_counter() - t)
+        print("question " + json.dumps({"name": question.name, "rows": rows, "latencies": latencies}), flush=True)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("done " + json.dumps({"rss_mb": rss}), flush=True)
+    return 0
+
+
+def run_engine(engine: str, source: Path, repeats: int, limit: float | None) -> dict:
+    """Run `_child` in a fresh process; stop it after `limit` seconds, keeping what it finished."""
+    command = [sys.executable, "-m", "bench.queries", "--child", engine, str(source), "--child-repeats", str(repeats)]
+    lines: queue.Queue = queue.Queue()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True)
+    threading.Thread(target=lambda: [lines.put(x) for x in process.stdout], daemon=True).start()  # type: ignore[union-attr]
+    result: dict = {"questions": {}, "stopped": False}
+    deadline = time.perf_counter() + limit if limit else None
+    while True:
+        try:
+            line = lines.get(timeout=1.0)
+        except queue.Empty:
+            if deadline and time.perf_counter() > deadline:
+                os.killpg(process.pid, signal.SIGKILL)  # the child's own session: nothing else
+                process.wait()
+                result["stopped"] = True
+                return result
+            if process.poll() is not None and lines.empty():
+                raise RuntimeError(f"{engine} child failed with exit code {process.returncode}") from None
+            continue
+        kind, _, payload = line.partition(" ")
+        data = json.loads(payload)
+        if kind == "loaded":
+            result["load_s"] = data["seconds"]
+        elif kind == "question":
+            result["questions"][data["name"]] = data
+        elif kind == "done":
+            result["rss_mb"] = data["rss_mb"]
+            process.wait()
+            return result
+
+
+# --- the run -----------------------------------------------------------------------------------------
+
+
+def run_size(n: int, seed: int, workdir: Path, repeats: int, rdflib_repeats: int, limit: float | None) -> dict:
+    import pyoxigraph as ox
+
+    from bench.synth_store import setup
+
+    store_dir = workdir / f"store-{n}"
+    log(f"N={n}: building the store")
+    store, info = setup(store_dir, n, seed, 2)
+    dump = workdir / f"dump-{n}.nq"
+    t = time.perf_counter()
+    store.store.dump(output=str(dump), format=ox.RdfFormat.N_QUADS)
+    info["dump_s"] = time.perf_counter() - t
+    info["dump_mb"] = dump.stat().st_size / 1e6
+    store.close()
+    try:
+        log(f"N={n}: Oxigraph")
+        oxigraph = run_engine("oxigraph", store_dir, repeats, None)
+        log(f"N={n}: rdflib (limit {limit or 'none'} s)")
+        rdflib = run_engine("rdflib", dump, rdflib_repeats, limit)
+    finally:
+        shutil.rmtree(store_dir, ignore_errors=True)
+        dump.unlink(missing_ok=True)
+        shutil.rmtree(workdir / "nq", ignore_errors=True)
+    return {"n": n, "setup": info, "oxigraph": oxigraph, "rdflib": rdflib}
+
+
+def table(results: list[dict], base: float) -> str:
+    lines = [
+        "| DPAs | question | rows | Oxigraph p50 ms | Oxigraph p95 ms | rdflib p50 ms | rdflib p95 ms"
+        " | rdflib ÷ Oxigraph (p50) | Oxigraph p95 × baseline |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        for question in questions.catalogue().values():
+            ox_run = r["oxigraph"]["questions"][question.name]
+            rd_run = r["rdflib"]["questions"].get(question.name)
+            ox50, ox95 = statistics.median(ox_run["latencies"]), percentile(ox_run["latencies"], 95)
+            if rd_run:
+                rd50, rd95 = statistics.median(rd_run["latencies"]), percentile(rd_run["latencies"], 95)
+                rd = f"{rd50 * 1000:,.0f} | {rd95 * 1000:,.0f} | {rd50 / ox50:,.0f}×"
+                if rd_run["rows"] != ox_run["rows"]:
+                    rd += f" (**{rd_run['rows']} rows**)"
+            else:
+                rd = "not reached | | "
+            lines.append(
+                f"| {r['n']:,} | `{question.name}` | {ox_run['rows']:,} | {ox50 * 1000:,.1f} | {ox95 * 1000:,.1f}"
+                f" | {rd} | {ratio(ox95 / base)} |"
+            )
+    return "\n".join(lines)
+
+
+def summary(results: list[dict]) -> list[str]:
+    out = []
+    for r in results:
+        s, ox_run, rd_run = r["setup"], r["oxigraph"], r["rdflib"]
+        worst = max(percentile(q["latencies"], 95) for q in ox_run["questions"].values())
+        slowest = max(ox_run["questions"].values(), key=lambda q: statistics.median(q["latencies"]))
+        line = (
+            f"{r['n']:,} DPAs ({s['quads']:,} quads, N-Quads dump {s['dump_mb']:,.0f} MB): Oxigraph opens the store"
+            f" in {ox_run['load_s']:.2f} s, peak RSS {ox_run.get('rss_mb', 0):,.0f} MB, slowest p95"
+            f" {worst * 1000:,.1f} ms"
+        )
+        if r["n"] >= AIM_N:
+            line += f" (aim ≤ {AIM_P95_MS:.0f} ms: {'met' if worst * 1000 <= AIM_P95_MS else 'missed'})"
+        if rd_run.get("load_s") is not None:
+            line += f"; rdflib parses the dump in {rd_run['load_s']:.1f} s"
+        if "rss_mb" in rd_run:
+            line += f", peak RSS {rd_run['rss_mb']:,.0f} MB"
+        rd_slowest = rd_run["questions"].get(slowest["name"])
+        if rd_slowest:
+            speedup = statistics.median(rd_slowest["latencies"]) / statistics.median(slowest["latencies"])
+            line += f"; on the slowest question (`{slowest['name']}`) Oxigraph is {speedup:,.0f}× faster"
+            if r["n"] >= AIM_N:
+                line += f" (aim ≥ {AIM_SPEEDUP:.0f}×: {'met' if speedup >= AIM_SPEEDUP else 'missed'})"
+        if rd_run["stopped"]:
+            line += f"; rdflib was stopped at the time limit after {len(rd_run['questions'])} questions"
+        out.append(line + ".")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.queries", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeats", type=int, default=20, help="timed runs per question on Oxigraph (default 20)")
+    parser.add_argument("--rdflib-repeats", type=int, default=3, help="timed runs per question on rdflib (default 3)")
+    parser.add_argument("--rdflib-limit", type=float, default=1200, help="stop rdflib after this many seconds")
+    parser.add_argument("--workdir", type=Path, default=None, help="where the stores go (default: a temp dir)")
+    parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    parser.add_argument("--child", nargs=2, metavar=("ENGINE", "SOURCE"), help=argparse.SUPPRESS)
+    parser.add_argument("--child-repeats", type=int, default=1, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return _child(args.child[0], args.child[1], args.child_repeats)
+
+    started = datetime.datetime.now()
+    base_before = baseline()
+    log(f"baseline {base_before:.3f}s")
+    with tempfile.TemporaryDirectory(prefix="dpag-bench-queries-", dir=args.workdir) as tmp:
+        results = [
+            run_size(n, args.seed, Path(tmp), args.repeats, args.rdflib_repeats, args.rdflib_limit or None)
+            for n in args.sizes
+        ]
+    base_after = baseline()
+    base = (base_before + base_after) / 2
+    body = "\n".join(
+        [
+            f"Run {started:%Y-%m-%d %H:%M} with `python -m bench.queries {' '.join(argv or sys.argv[1:])}` on"
+            f" {machine()}.",
+            "",
+            "Synthetic DPAs (bench/synth.py records built into graphs as `ingest` builds them), one named graph"
+            " each plus the reference data; every question with its default parameters, the default graph"
+            f" being the union of all graphs. Oxigraph: {args.repeats} timed runs per question after one"
+            f" warm-up; rdflib (in-memory `Dataset`, parsed from the store's N-Quads dump):"
+            f" {args.rdflib_repeats}. Baseline: before {base_before:.3f} s, after {base_after:.3f} s.",
+            "",
+            table(results, base),
+            "",
+            *summary(results),
+        ]
+    )
+    print(body)
+    if not args.no_write:
+        write_docs(SECTION, body)
+        log("wrote docs/benchmarks.md")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
