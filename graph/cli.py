@@ -25,7 +25,7 @@ from rich.table import Table
 from graph.build import PREFIXES, build_graph, third_countries
 from graph.errors import InputError
 from graph.export import write_json
-from graph.readers import supported_suffixes
+from graph.readers import content_hash, parse_size, set_max_bytes, supported_suffixes
 from graph.store import DPAStore
 from service import questions, serve
 
@@ -91,7 +91,15 @@ def _duplicate(path: Path, seen: dict[str, Path]) -> str | None:
     """Two inputs with one stem would share a document IRI and an output file: refuse the second."""
     if path.stem in seen and seen[path.stem] != path:
         return f"{path}: another input has the same document name {path.stem!r} ({seen[path.stem]}); skipped"
+    try:  # the same document under two names: one graph is enough
+        key = "sha256:" + content_hash(path)
+    except OSError:
+        key = None  # the reader names the problem
+    if key in seen and seen[key] != path:
+        return f"{path}: same content as {seen[key]} (identical sha256); skipped as a duplicate"
     seen[path.stem] = path
+    if key:
+        seen[key] = path
     return None
 
 
@@ -171,6 +179,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for message in errors:
         _error(message, err)
     extract = _extractor()
+    set_max_bytes(args.max_bytes)
     store = _open_store(args.store, create=True)
     if store is None:
         return 1
@@ -505,6 +514,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="extract documents and store their graphs")
     p.add_argument("paths", nargs="+", metavar="PATH", help="file or folder (searched recursively)")
     p.add_argument("--force", action="store_true", help="re-extract files even when unchanged")
+    p.add_argument(
+        "--max-bytes",
+        type=parse_size,
+        default=None,
+        metavar="SIZE",
+        help="refuse larger files, e.g. 20MB (default: $DPAGRAPH_MAX_BYTES or 50MiB)",
+    )
     store_option(p)
     p.set_defaults(func=cmd_ingest)
 

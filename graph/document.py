@@ -1,12 +1,15 @@
 """A read document: normalised line-structured text, its lines and its sections.
 
 Readers (`graph.readers`) produce the text; everything downstream addresses it by character
-offsets, so `Document.text` is never changed after construction.
+offsets, so `Document.text` is never changed after construction. The source map leads from an
+offset back to the place in the original file (PDF page and line, Word paragraph or table row),
+so a quote can be found in the file a person has open.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -27,6 +30,34 @@ class Line:
     @property
     def is_blank(self) -> bool:
         return not self.text.strip()
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """A place in the original file. Which fields are set depends on the format."""
+
+    page: int | None = None  # PDF: 1-based page
+    line: int | None = None  # PDF: 1-based line on the page; text and Markdown: 1-based line of the file
+    paragraph: int | None = None  # Word: 1-based paragraph of the body (tables not counted)
+    table: int | None = None  # Word: 1-based table of the body
+    row: int | None = None  # Word: 1-based row of that table
+    footnote: int | None = None  # Word: footnote or endnote, numbered in the order of its marker
+
+    def describe(self) -> str:
+        """For people: "page 3, line 12", "table 2, row 4", "paragraph 17"."""
+        parts = [
+            f"{name} {value}"
+            for name, value in (
+                ("page", self.page),
+                ("paragraph", self.paragraph),
+                ("table", self.table),
+                ("row", self.row),
+                ("footnote", self.footnote),
+                ("line", self.line),
+            )
+            if value is not None
+        ]
+        return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -97,6 +128,28 @@ class Document:
     sha256: str = ""  # of the raw bytes
     media_type: str = "text/plain"
     warnings: list[str] = field(default_factory=list)
+    # (offset in `text`, where the text from there on came from), sorted by offset; readers of
+    # formats whose text is re-laid out (PDF, Word) fill it.
+    source_map: list[tuple[int, SourceLocation]] = field(default_factory=list)
+
+    def source_location(self, offset: int) -> SourceLocation | None:
+        """Where the character at `offset` of `text` came from in the original file.
+
+        Text and Markdown files keep their lines, so the line of the text is the line of the
+        file; PDF and Word files answer from the source map; HTML has no useful location (None).
+        """
+        if not 0 <= offset <= len(self.text):
+            raise ValueError(f"offset {offset} outside the text (0..{len(self.text)})")
+        if self.source_map:
+            index = bisect_right(self._source_offsets, offset) - 1
+            return self.source_map[index][1] if index >= 0 else None
+        if self.media_type in ("text/plain", "text/markdown"):
+            return SourceLocation(line=self.line_at(offset).number + 1)
+        return None
+
+    @cached_property
+    def _source_offsets(self) -> list[int]:
+        return [start for start, _ in self.source_map]
 
     @cached_property
     def lines(self) -> list[Line]:

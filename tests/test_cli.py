@@ -69,7 +69,7 @@ def corpus(tmp_path) -> Path:
     write(folder, "empty.txt", b"")
     write(folder, "binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     write(folder, "undecodable.txt", b"Processor: X | DE\n\x81\x8d\x8f\x90\x9d broken")
-    write(folder, "notes.pdf", b"%PDF-1.4 not supported and not picked up from folders")
+    write(folder, "notes.odt", b"PK\x03\x04 OpenDocument: not supported and not picked up from folders")
     return folder
 
 
@@ -113,7 +113,7 @@ def test_extract_names_each_bad_file_on_one_line_and_goes_on(corpus, tmp_path, c
     assert any("binary" in e for e in errors)
     assert any("undecodable" in e for e in errors)
     assert lines(err, "warning:") == [
-        f"warning: {corpus / 'notes.pdf'}: skipped, unsupported file type .pdf",
+        f"warning: {corpus / 'notes.odt'}: skipped, unsupported file type .odt",
         f"warning: {corpus / 'nosubs.txt'}: no sub-processor list found",
     ]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["good1.json", "good2.json", "nosubs.json"]
@@ -132,9 +132,9 @@ def test_extract_reports_missing_paths_and_not_a_dpa(tmp_path, capsys):
 
 
 def test_unsupported_file_given_explicitly_is_an_error(corpus, tmp_path, capsys):
-    assert cli.main(["extract", str(corpus / "notes.pdf"), "--json", str(tmp_path / "out")]) == 1
+    assert cli.main(["extract", str(corpus / "notes.odt"), "--json", str(tmp_path / "out")]) == 1
     [error] = lines(capsys.readouterr().err, "error:")
-    assert "notes.pdf" in error and "unsupported file type" in error
+    assert "notes.odt" in error and "unsupported file type" in error
 
 
 # --- ingest --------------------------------------------------------------------------------------
@@ -150,7 +150,7 @@ def test_ingest_mixed_batch(corpus, tmp_path, capsys):
     for name in BAD:
         assert len([e for e in errors if name in e]) == 1, (name, errors)
     skipped, warning = lines(captured.err, "warning:")
-    assert "notes.pdf" in skipped and "unsupported file type" in skipped
+    assert "notes.odt" in skipped and "unsupported file type" in skipped
     assert "nosubs.txt" in warning and "no sub-processor list" in warning
     table = captured.out
     row = next(line for line in table.splitlines() if "good1" in line)

@@ -25,7 +25,8 @@ def _fingerprint() -> str:
     re-extracts a document after an upgrade instead of keeping facts from older rules."""
     digest = hashlib.sha256()
     sources = sorted(Path(__file__).parent.glob("*.py")) + sorted((_ROOT / "ontology").rglob("*.ttl"))
-    sources += [_ROOT / "graph" / name for name in ("document.py", "readers.py", "html_text.py", "vocab.py")]
+    sources += sorted((_ROOT / "graph").glob("readers*.py"))
+    sources += [_ROOT / "graph" / name for name in ("document.py", "html_text.py", "vocab.py")]
     for path in sources:
         if path.exists():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
