@@ -8,7 +8,6 @@ The extractor is imported only by `extract` and `ingest`, so querying works with
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -22,11 +21,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from graph.build import PREFIXES, build_graph, third_countries
+from graph.backends.client import EndpointError
+from graph.backends.endpoint import EndpointConfigError, is_endpoint
+from graph.build import PREFIXES
 from graph.errors import InputError
 from graph.export import write_json
+from graph.ingest import ingest
 from graph.readers import content_hash, parse_size, set_max_bytes, supported_suffixes
-from graph.store import DPAStore
+from graph.store import DPAStore, open_store
 from service import questions, serve
 
 FORMATS = ("table", "csv", "json")
@@ -57,8 +59,10 @@ def _warning(message: str, console: Console | None = None) -> None:
     (console or _err()).print("warning: " + " ".join(message.split()), markup=False)
 
 
-def default_store() -> Path:
-    return Path(os.environ.get("DPAGRAPH_STORE") or "var/store")
+def default_store() -> Path | str:
+    """$DPAGRAPH_STORE or var/store: a directory, or a SPARQL endpoint URL (kept as text)."""
+    value = os.environ.get("DPAGRAPH_STORE") or "var/store"
+    return value if is_endpoint(value) else Path(value)
 
 
 # --- inputs --------------------------------------------------------------------------------------
@@ -151,59 +155,42 @@ class IngestRow:
     failed: bool = False
 
 
-def _ingest_one(store: DPAStore, path: Path, extract: Callable, version: str, force: bool) -> IngestRow:
-    row = IngestRow(path.stem)
-    try:
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise InputError(path, f"cannot read file: {exc.strerror or exc}") from exc
-    if not force and store.is_current(path.stem, sha, version):
-        info = store.summary(path.stem)
-        row.processor = info["processor"] or ""
-        row.subprocessors, row.third_country = info["subprocessors"], info["third_country"]
-        row.status = "unchanged"
-        return row
-    record, doc = extract(path)
-    graph = build_graph(record, doc.text, media_type=doc.media_type, extractor_version=version)
-    result = store.put(record, graph, force=force)
-    row.processor = record.processor.name or ""
-    row.subprocessors = len(record.subprocessors)
-    row.third_country = sum(1 for e in record.subprocessors if third_countries(e))
-    row.status = result.status
-    return row
-
-
 def cmd_ingest(args: argparse.Namespace) -> int:
     files, errors = collect_inputs(args.paths)
     err = _err()
     for message in errors:
         _error(message, err)
-    extract = _extractor()
     set_max_bytes(args.max_bytes)
     store = _open_store(args.store, create=True)
     if store is None:
         return 1
-    version = _extractor_version()
     rows: list[IngestRow] = []
     seen: dict[str, Path] = {}
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with store, Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("ingesting", total=len(files))
-        for path in files:
+        outcomes = ingest(
+            store,
+            files,
+            _extractor_version(),
+            jobs=max(1, args.jobs),
+            extract=_extractor(),
+            force=args.force,
+            max_bytes=args.max_bytes,
+            precheck=lambda path: _duplicate(path, seen),
+        )
+        for outcome in outcomes:
+            path, summary = outcome.path, outcome.summary
             progress.update(task, description=path.name)
-            message = _duplicate(path, seen)
-            if message is None:
-                try:
-                    row = _ingest_one(store, path, extract, version, args.force)
-                except InputError as exc:
-                    message = str(exc)
-                except Exception as exc:  # a bug on one file must not stop the batch
-                    message = f"{path}: internal error: {type(exc).__name__}: {exc}"
-            if message is not None:
-                _error(message, progress.console)
-                row = IngestRow(path.stem, status="error: " + message.removeprefix(f"{path}: "), failed=True)
-            elif row.subprocessors == 0 and row.status != "unchanged":
-                _warning(f"{path}: no sub-processor list found; ingested without sub-processors", progress.console)
+            if outcome.error is not None:
+                _error(outcome.error, progress.console)
+                row = IngestRow(path.stem, status="error: " + outcome.error.removeprefix(f"{path}: "), failed=True)
+            else:
+                row = IngestRow(
+                    path.stem, summary.processor, summary.subprocessors, summary.third_country, outcome.status
+                )
+                if summary.subprocessors == 0 and outcome.status != "unchanged":
+                    _warning(f"{path}: no sub-processor list found; ingested without sub-processors", progress.console)
             rows.append(row)
             progress.advance(task)
     _ingest_table(rows)
@@ -245,7 +232,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from graph.validation.rules import load_rules
 
     if bool(args.paths) == bool(args.store):
-        _error("give either PATH… (files or folders) or --store DIR, not both and not neither")
+        _error("give either PATH… (files or folders) or --store DIR|URL, not both and not neither")
         return 2
     options = runner.Options(jobs=max(1, args.jobs), force=args.force)
     err = _err()
@@ -309,8 +296,20 @@ def _write_validation_reports(args: argparse.Namespace, reports: list, rules: di
 # --- query, stats, ask ---------------------------------------------------------------------------
 
 
-def _open_store(path: Path | None, create: bool) -> DPAStore | None:
-    path = path or default_store()
+def _open_store(location: str | None, create: bool) -> DPAStore | None:
+    """A store directory or a SPARQL endpoint URL (docs/external-store.md); None after an error line."""
+    location = location or default_store()
+    if is_endpoint(location):
+        try:
+            return open_store(location)
+        except EndpointError as exc:  # "the store at URL: problem"
+            _error(f"cannot open {exc}")
+        except EndpointConfigError as exc:
+            _error(f"cannot open the store: {exc}")
+        except ValueError as exc:  # a broken ontology file: the message names it
+            _error(f"cannot open the store at {location}: {exc}")
+        return None
+    path = Path(location)
     if not create and not path.is_dir():
         _error(f"no store at {path}; run `dpagraph ingest PATH --store {path}` first")
         return None
@@ -503,7 +502,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     def store_option(p: argparse.ArgumentParser) -> None:
         p.add_argument(
-            "--store", type=Path, default=None, help="store directory (default: $DPAGRAPH_STORE or var/store)"
+            "--store",
+            default=None,
+            metavar="DIR|URL",
+            help="store directory or SPARQL endpoint URL (default: $DPAGRAPH_STORE or var/store)",
         )
 
     p = sub.add_parser("extract", help="extract one JSON record per document")
@@ -514,6 +516,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="extract documents and store their graphs")
     p.add_argument("paths", nargs="+", metavar="PATH", help="file or folder (searched recursively)")
     p.add_argument("--force", action="store_true", help="re-extract files even when unchanged")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="extraction processes (default: all cores)")
     p.add_argument(
         "--max-bytes",
         type=parse_size,
@@ -526,7 +529,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check DPAs for completeness (SHACL rules A01–F02)")
     p.add_argument("paths", nargs="*", metavar="PATH", help="file or folder (searched recursively)")
-    p.add_argument("--store", type=Path, default=None, help="validate every document in this store instead")
+    p.add_argument("--store", metavar="DIR|URL", help="validate every document in this store (directory or URL)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="what to print on stdout")
     p.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML here")
     p.add_argument("--sarif", type=Path, metavar="FILE", help="also write SARIF 2.1.0 here")

@@ -11,6 +11,9 @@ Why the API is what it is:
 * `query()` uses the union of all graphs as the default graph: questions are written once, without
   `GRAPH` clauses, and see every document plus the reference data (ontology, vocabularies).
 * Queries run on Oxigraph, not rdflib: rdflib's SPARQL engine is 15–100× slower on this data.
+* The same class runs on a SPARQL endpoint (`open_store(URL)`, graph/backends/): everything here
+  talks to `self.store` through the pyoxigraph Store calls that graph/backends/remote.py also
+  offers, so the directory backend keeps its exact code path and speed.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -28,6 +32,10 @@ from rdflib.namespace import DCTERMS, RDF
 
 from graph.build import DPAG, ID, ONTOLOGY_DIR, PREFIXES, REFERENCE_GRAPH, doc_iri, graph_iri, validation_graph_iri
 from graph.model import ExtractionRecord
+
+if TYPE_CHECKING:
+    from graph.backends.endpoint import Endpoint
+    from graph.backends.remote import RemoteDataset
 
 _DOC_GRAPH_PREFIX = f"{ID}graph/"
 _REFERENCE = str(REFERENCE_GRAPH)
@@ -47,6 +55,18 @@ class PutResult:
 
 
 @dataclass(frozen=True)
+class PreparedGraph:
+    """A document's graph built in another process (an ingest worker), shipped as N-Triples text:
+    cheaper to send and to load than an rdflib graph."""
+
+    stem: str
+    sha256: str
+    extractor_version: str
+    ntriples: str
+    triples: int
+
+
+@dataclass(frozen=True)
 class StoredDocument:
     stem: str
     sha256: str
@@ -62,20 +82,27 @@ class DPAStore:
         """Open (or create) the store; one process at a time (RocksDB holds a lock on the directory)."""
         self.path = Path(path) if path is not None else None
         self.ontology = Path(ontology) if ontology is not None else ONTOLOGY_DIR
-        if self.path is not None:
-            self.path.mkdir(parents=True, exist_ok=True)
-            self._store: ox.Store | None = ox.Store(str(self.path))
-        else:
-            self._store = ox.Store()
+        self._store: ox.Store | RemoteDataset | None = self._connect()
         self.reference_loaded = self.load_reference() if reference else False
+
+    def _connect(self) -> ox.Store | RemoteDataset:
+        if self.path is None:
+            return ox.Store()
+        self.path.mkdir(parents=True, exist_ok=True)
+        return ox.Store(str(self.path))
 
     # lifecycle -----------------------------------------------------------------------------------
 
     @property
     def store(self) -> ox.Store:
+        """The Oxigraph store (for a SPARQL endpoint: graph/backends/remote.py's stand-in for one)."""
         if self._store is None:
             raise RuntimeError("the store is closed")
-        return self._store
+        return self._store  # type: ignore[return-value]
+
+    def working_copy(self) -> WorkingCopy:
+        """Where code that reads graphs by many index lookups (the validation) finds documents."""
+        return WorkingCopy(self.store)
 
     def close(self) -> None:
         """Flush to disk and release the directory lock (Oxigraph has no close(); dropping the
@@ -123,6 +150,25 @@ class DPAStore:
         if old is None:
             return PutResult("ingested", f"ingested ({len(graph)} triples)")
         return PutResult("replaced", f"replaced the previous version ({len(graph)} triples)")
+
+    def put_prepared(self, docs: Iterable[PreparedGraph], force: bool = False) -> list[PutResult]:
+        """Store several prepared documents in ONE transaction (one update request): each document
+        ends up wholly old or wholly new, and a batch costs one commit instead of one per document."""
+        results, operations = [], []
+        for doc in docs:
+            old = self.document(doc.stem)
+            if not force and doc.sha256 and self.is_current(doc.stem, doc.sha256, doc.extractor_version):
+                results.append(
+                    PutResult("unchanged", "unchanged (same content hash and extractor version): nothing to do")
+                )
+                continue
+            name, stale = graph_iri(doc.stem), validation_graph_iri(doc.stem)
+            operations.append(self._replace_text(name, doc.ntriples, stale))
+            status = "ingested" if old is None else "replaced"
+            results.append(PutResult(status, f"{status} ({doc.triples} triples)"))
+        if operations:
+            self.store.update(" ;\n".join(operations))
+        return results
 
     def is_current(self, stem: str, sha256: str, extractor_version: str) -> bool:
         """True when the stored document has this hash and extractor version (ingest can skip it)."""
@@ -246,12 +292,45 @@ class DPAStore:
     @staticmethod
     def _replace_update(g: URIRef, triples: Iterable[tuple], stale: URIRef | None = None) -> str:
         """The update text; every term is escaped by Oxigraph's serializer, never by hand."""
+        return DPAStore._replace_text(g, ntriples(triples), stale)
+
+    @staticmethod
+    def _replace_text(g: URIRef, body: str, stale: URIRef | None = None) -> str:
+        """The update text for a graph given as N-Triples (written by `ntriples`)."""
         name = ox.NamedNode(str(g))
-        bnodes: dict[BNode, ox.BlankNode] = {}
-        lines = [f"{nt_term(s, bnodes)} {nt_term(p, bnodes)} {nt_term(o, bnodes)} ." for s, p, o in triples]
-        body = "\n".join(lines)
         drop = f"DROP SILENT GRAPH {ox.NamedNode(str(stale))} ;\n" if stale is not None else ""
         return f"{drop}DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}"
+
+
+@dataclass(frozen=True)
+class WorkingCopy:
+    """The embedded store is its own working copy: nothing to fetch, nothing to release (a SPARQL
+    endpoint's copies documents into memory, graph/backends/remote_store.py)."""
+
+    store: ox.Store
+
+    def load(self, stems: list[str]) -> ox.Store:
+        return self.store
+
+    def release(self, stems: list[str]) -> None:
+        """Nothing to do: the documents live here."""
+
+
+def open_store(location: str | Path | Endpoint, *, reference: bool = True) -> DPAStore:
+    """A directory (created when missing) or a SPARQL endpoint URL (graph/backends/endpoint.py)."""
+    from graph.backends.endpoint import endpoint, is_endpoint
+
+    if is_endpoint(location):
+        from graph.backends.remote_store import RemoteStore
+
+        return RemoteStore(location if not isinstance(location, str) else endpoint(location), reference=reference)
+    return DPAStore(location, reference=reference)
+
+
+def ntriples(triples: Iterable[tuple]) -> str:
+    """rdflib triples as N-Triples lines (blank nodes consistent within the call)."""
+    bnodes: dict[BNode, ox.BlankNode] = {}
+    return "\n".join(f"{nt_term(s, bnodes)} {nt_term(p, bnodes)} {nt_term(o, bnodes)} ." for s, p, o in triples)
 
 
 def nt_term(term, bnodes: dict) -> str:

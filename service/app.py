@@ -9,20 +9,22 @@ the query worker processes; `close_app` stops them (service/serve.py does so on 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from graph.build import PREFIXES
 from service import context, headers, openapi, pages, sparql, web
-from service.config import NAMES, load_settings
+from service.config import NAMES, load_settings, store_location
 from service.pool import QueryPool, StoreUnavailable
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     config = dict(config or {})
     settings = load_settings({key: config.pop(key) for key in list(config) if key in (*NAMES, "config")})
-    if not settings.store.is_dir():
+    store = store_location(settings)  # a directory, or a SPARQL endpoint (its workers check it)
+    if isinstance(store, Path) and not store.is_dir():
         raise StoreUnavailable(
             f"no store at {settings.store}; run `dpagraph ingest PATH --store {settings.store}` first"
         )
@@ -30,7 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config)
     web.install(app, settings.max_request_bytes)
     headers.install(app)
-    pool = QueryPool(settings.store, settings.workers, settings.query_timeout, PREFIXES)
+    pool = QueryPool(store, settings.workers, settings.query_timeout, PREFIXES)
     app.extensions[context.EXTENSION] = context.ServiceContext(settings, pool)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)

@@ -2,6 +2,8 @@
 
 One dataclass holds every setting, so the app, the worker pool and the WSGI server read the same
 values, and each value is checked once, here, with an error that names where it came from.
+`store` is a directory or a SPARQL endpoint URL; the `store_*` settings override the URLs derived
+from it (graph/backends/endpoint.py; credentials only ever come from the environment).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from graph.backends.endpoint import Endpoint, EndpointConfigError, endpoint, is_endpoint
+
 ENV_PREFIX = "DPAGRAPH_"
 CONFIG_ENV = "DPAGRAPH_CONFIG"
 
@@ -23,13 +27,17 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    store: Path = Path("var/store")
+    store: Path | str = Path("var/store")  # a directory, or a SPARQL endpoint URL (str)
     host: str = "127.0.0.1"
     port: int = 8080
     query_timeout: float = 10.0  # seconds per query; the worker process is killed after it
     max_rows: int = 10_000  # result rows (SELECT) or triples (CONSTRUCT/DESCRIBE) per response
     max_request_bytes: int = 1_048_576  # body and query string, each
     workers: int = 2  # query worker processes
+    store_query_url: str | None = None  # endpoint stores only: override the derived URLs
+    store_update_url: str | None = None
+    store_gsp_url: str | None = None  # "none": no Graph Store Protocol
+    store_union: str | None = None  # auto | native | oxigraph | dataset
 
 
 def _positive(kind: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -49,14 +57,23 @@ def _port(value: Any) -> int:
     return number
 
 
+def _store(value: Any) -> Path | str:
+    text = str(value)
+    return text if is_endpoint(text) else Path(text)
+
+
 _CONVERTERS: dict[str, Callable[[Any], Any]] = {
-    "store": Path,
+    "store": _store,
     "host": str,
     "port": _port,
     "query_timeout": _positive(float),
     "max_rows": _positive(int),
     "max_request_bytes": _positive(int),
     "workers": _positive(int),
+    "store_query_url": str,
+    "store_update_url": str,
+    "store_gsp_url": str,
+    "store_union": str,
 }
 NAMES = tuple(f.name for f in fields(Settings))
 
@@ -87,7 +104,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
     if unknown:
         raise ConfigError(f"config file {path}: unknown setting {', '.join(unknown)} (known: {', '.join(NAMES)})")
     values = {name: _convert(name, value, f"config file {path}") for name, value in data.items()}
-    if "store" in values and not values["store"].is_absolute():
+    if isinstance(values.get("store"), Path) and not values["store"].is_absolute():
         values["store"] = path.parent / values["store"]
     return values
 
@@ -110,3 +127,22 @@ def load_settings(
         if name in flags:
             values[name] = _convert(name, flags[name], f"setting {name}")
     return replace(Settings(), **values)
+
+
+def store_location(settings: Settings, environ: Mapping[str, str] | None = None) -> Path | Endpoint:
+    """The directory, or the endpoint with its URLs worked out; an HTTP request to it gives up a
+    little after the query timeout (the worker running it is killed at the timeout anyway)."""
+    if not isinstance(settings.store, str):
+        return settings.store
+    try:
+        return endpoint(
+            settings.store,
+            query_url=settings.store_query_url,
+            update_url=settings.store_update_url,
+            gsp_url=settings.store_gsp_url,
+            union=settings.store_union,
+            timeout=settings.query_timeout + 5,
+            environ=environ,
+        )
+    except EndpointConfigError as exc:
+        raise ConfigError(str(exc)) from None

@@ -1,7 +1,9 @@
 """One query, from protocol request to response bytes: inspect, choose the format, check the
 dataset, run on Oxigraph, serialise. Runs inside a worker process (service/worker.py), so the
 whole of it, the rdflib parse included, is under the query timeout and never blocks the web
-server; the messages and types here are plain data that cross the process boundary.
+server; the messages and types here are plain data that cross the process boundary. The store is
+an Oxigraph store or a SPARQL endpoint behind the same API (graph/backends/remote.py): the query
+is inspected (and refused) before anything is sent to either.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from graph.backends.client import EndpointError
+from graph.backends.remote import RemoteDataset
 from service import formats, results
 from service.safety import Refusal, check_graph_name, explain_syntax_error, inspect_query
 
@@ -48,17 +52,22 @@ class Reply:
         return cls(status=refusal.status, body=refusal.message.encode("utf-8"))
 
 
-def execute(store: ox.Store, request: QueryRequest | GraphListRequest, prefixes: Mapping[str, str]) -> Reply:
-    if isinstance(request, GraphListRequest):
-        names = (g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-        return Reply(graphs=tuple(sorted(names)))
+Store = ox.Store | RemoteDataset
+
+
+def execute(store: Store, request: QueryRequest | GraphListRequest, prefixes: Mapping[str, str]) -> Reply:
     try:
+        if isinstance(request, GraphListRequest):
+            names = (g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+            return Reply(graphs=tuple(sorted(names)))
         return _query(store, request, prefixes)
     except Refusal as refusal:
         return Reply.refusal(refusal)
+    except EndpointError as exc:  # the remote store's own refusal (400) or failure (502)
+        return Reply(status=400 if exc.status == 400 else 502, body=str(exc).encode("utf-8"))
 
 
-def _query(store: ox.Store, request: QueryRequest, prefixes: Mapping[str, str]) -> Reply:
+def _query(store: Store, request: QueryRequest, prefixes: Mapping[str, str]) -> Reply:
     inspected = inspect_query(request.query, prefixes)
     fmt = formats.choose(inspected.kind, request.formats, request.accept)
     named = [
@@ -75,9 +84,16 @@ def _query(store: ox.Store, request: QueryRequest, prefixes: Mapping[str, str]) 
             "named_graphs": [ox.NamedNode(iri) for iri in request.named_graph_uris],
         }
     elif inspected.from_graphs or inspected.from_named_graphs:
-        dataset = {}  # Oxigraph takes the dataset from FROM / FROM NAMED, graphs of the store only
+        # Stated as the protocol's dataset, which means the same: a server whose default graph is
+        # the union may ignore FROM (`oxigraph serve --union-default-graph` does), never the protocol.
+        dataset = {
+            "default_graph": [ox.NamedNode(iri) for iri in inspected.from_graphs],
+            "named_graphs": [ox.NamedNode(iri) for iri in inspected.from_named_graphs],
+        }
     else:
         dataset = {"use_default_graph_as_union": True}
+    if isinstance(store, RemoteDataset):  # read no more of a remote graph result than is sent on
+        dataset["max_triples"] = request.max_rows + 1
     try:
         result = store.query(inspected.text, prefixes=dict(prefixes), **dataset)
         serialized = results.serialize(result, fmt, request.max_rows, prefixes)
@@ -89,7 +105,7 @@ def _query(store: ox.Store, request: QueryRequest, prefixes: Mapping[str, str]) 
     return Reply(body=serialized.body, content_type=fmt.content_type, truncated=serialized.truncated)
 
 
-def _require_graph(store: ox.Store, iri: str, where: str) -> None:
+def _require_graph(store: Store, iri: str, where: str) -> None:
     try:
         name = ox.NamedNode(iri)
     except ValueError as exc:

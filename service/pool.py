@@ -3,7 +3,8 @@
 The timeout is real: a worker that has not answered in time is killed (SIGKILL, then reaped) and a
 fresh one takes its place, so a runaway query stops using CPU the moment the client is told. A
 request that finds every worker busy for as long as the timeout gets 503 instead of queueing
-forever. Workers are started with `spawn`, never forked from the threaded web server.
+forever. Workers are started with `spawn`, never forked from the threaded web server. The store is
+a directory or a SPARQL endpoint (`Endpoint`, picklable); the workers open either.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
+from graph.backends.endpoint import Endpoint
 from service import worker as worker_module
 from service.execute import GraphListRequest, QueryRequest, Reply
 
@@ -47,10 +49,11 @@ class WorkerDied(PoolError):
 
 
 class _Worker:
-    def __init__(self, context, store: Path, prefixes: dict[str, str]):
+    def __init__(self, context, store: Path | Endpoint, prefixes: dict[str, str]):
         self.conn, child = context.Pipe()
+        location = store if isinstance(store, Endpoint) else str(store)
         self.process = context.Process(
-            target=worker_module.main, args=(child, str(store), prefixes), name="dpagraph-query", daemon=True
+            target=worker_module.main, args=(child, location, prefixes), name="dpagraph-query", daemon=True
         )
         self.process.start()
         child.close()
@@ -89,8 +92,8 @@ class _Worker:
 
 
 class QueryPool:
-    def __init__(self, store: Path, size: int, timeout: float, prefixes: Mapping[str, str]):
-        self.store = Path(store)
+    def __init__(self, store: Path | Endpoint, size: int, timeout: float, prefixes: Mapping[str, str]):
+        self.store = store if isinstance(store, Endpoint) else Path(store)
         self.timeout = timeout
         self._prefixes = dict(prefixes)
         self._context = multiprocessing.get_context("spawn")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import waitress
 
+from graph.backends.endpoint import UNION_MODES
 from service import context
 from service.app import close_app, create_app
 from service.config import NAMES, ConfigError
@@ -22,7 +23,11 @@ from service.pool import PoolError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", type=Path, help="store directory (default: $DPAGRAPH_STORE or var/store)")
+    parser.add_argument(
+        "--store",
+        metavar="DIR|URL",
+        help="store directory or SPARQL endpoint URL (default: $DPAGRAPH_STORE or var/store)",
+    )
     parser.add_argument("--host", help="address to listen on (default: 127.0.0.1, this machine only)")
     parser.add_argument("--port", type=int, help="port to listen on (default: 8080; 0 picks a free port)")
     parser.add_argument("--config", type=Path, help="TOML settings file (default: $DPAGRAPH_CONFIG)")
@@ -30,6 +35,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-rows", type=int, metavar="N", help="rows or triples per result (default: 10000)")
     parser.add_argument("--max-request-bytes", type=int, metavar="N", help="request size cap (default: 1048576)")
     parser.add_argument("--workers", type=int, metavar="N", help="query worker processes (default: 2)")
+    endpoint = parser.add_argument_group("SPARQL endpoint store (docs/external-store.md)")
+    endpoint.add_argument("--store-query-url", metavar="URL", help="query URL (default: derived from --store)")
+    endpoint.add_argument("--store-update-url", metavar="URL", help="update URL (default: derived from --store)")
+    endpoint.add_argument("--store-gsp-url", metavar="URL", help="Graph Store Protocol URL, or 'none'")
+    endpoint.add_argument(
+        "--store-union", choices=UNION_MODES, help="how the default graph becomes the union (default: auto)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

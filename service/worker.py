@@ -6,7 +6,8 @@ directory changed (an ingest flushed new files), so new documents show up withou
 read-only RocksDB instance otherwise keeps seeing the files it was opened on. An ingest running
 beside the server may also compact away a file this instance still lists; the query then fails
 with an IO error, and the worker reopens the store and runs it once more (tests/test_service_serve.py
-ingests while clients query).
+ingests while clients query). A SPARQL endpoint store needs none of that: the worker sends each
+query to the server (graph/backends/remote.py) and is killed on timeout just the same.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.backends.client import EndpointError
+from graph.backends.endpoint import Endpoint
+from graph.backends.remote import RemoteDataset
 from service.execute import Reply, execute
 
 RETRIES = 5
@@ -42,12 +46,25 @@ class StoreView:
         return self._store
 
 
+class EndpointView:
+    """A SPARQL endpoint store: always current, nothing to reopen."""
+
+    def __init__(self, endpoint: Endpoint):
+        self.dataset = RemoteDataset(endpoint)
+        self.dataset.check()
+
+    def current(self, reopen: bool = False) -> RemoteDataset:
+        return self.dataset
+
+
 def _stale_files(exc: Exception) -> bool:
     """RocksDB's error for a file a concurrent writer has compacted away since the store was opened."""
+    if isinstance(exc, EndpointError):  # a remote server's message, whatever it says
+        return False
     return isinstance(exc, (OSError, RuntimeError)) and ("IO error" in str(exc) or "Corruption" in str(exc))
 
 
-def _execute(view: StoreView, request, prefixes: Mapping[str, str]) -> Reply:
+def _execute(view: StoreView | EndpointView, request, prefixes: Mapping[str, str]) -> Reply:
     """Run the request; on a file compacted away meanwhile, reopen and retry (the writer may still be
     swapping files, so a few times, a little apart)."""
     for attempt in range(RETRIES):
@@ -59,13 +76,16 @@ def _execute(view: StoreView, request, prefixes: Mapping[str, str]) -> Reply:
             time.sleep(0.05 * (attempt + 1))
 
 
-def main(conn: Connection, store_path: str, prefixes: Mapping[str, str]) -> None:
+def main(conn: Connection, store: str | Endpoint, prefixes: Mapping[str, str]) -> None:
     """Send one ready (or failure) reply, then answer requests until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops us
     try:
-        view = StoreView(Path(store_path))
+        view = EndpointView(store) if isinstance(store, Endpoint) else StoreView(Path(store))
+    except EndpointError as exc:  # "the store at URL: problem"
+        conn.send(Reply(status=503, body=f"cannot open {exc}".encode()))
+        return
     except OSError as exc:
-        conn.send(Reply(status=503, body=f"cannot open the store at {store_path}: {exc}".encode()))
+        conn.send(Reply(status=503, body=f"cannot open the store at {store}: {exc}".encode()))
         return
     conn.send(Reply())
     while True:

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-
-from conftest import ROOT
-
+from bench.synth import make_record
 from graph.build import DPAG, build_graph, doc_iri
-
-sys.path.insert(0, str(ROOT))
-from bench.synth import make_record  # noqa: E402
 
 
 def test_the_same_seed_gives_the_same_document():

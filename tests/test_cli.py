@@ -106,7 +106,7 @@ def test_extract_names_each_bad_file_on_one_line_and_goes_on(corpus, tmp_path, c
     err = capsys.readouterr().err
     assert code == 1
     errors = lines(err, "error:")
-    assert len(errors) == len(BAD)
+    assert len(errors) == len(BAD), "\n".join(errors)
     for name in BAD:
         assert len([e for e in errors if name in e]) == 1, (name, errors)
     assert any("empty file" in e for e in errors)
@@ -146,7 +146,7 @@ def test_ingest_mixed_batch(corpus, tmp_path, capsys):
     captured = capsys.readouterr()
     assert code == 1
     errors = lines(captured.err, "error:")
-    assert len(errors) == len(BAD)
+    assert len(errors) == len(BAD), "\n".join(errors)
     for name in BAD:
         assert len([e for e in errors if name in e]) == 1, (name, errors)
     skipped, warning = lines(captured.err, "warning:")

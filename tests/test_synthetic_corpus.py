@@ -15,12 +15,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from bench.dpagen import ALL_LAYOUTS, FORMATS, generate
+from bench.dpagen.__main__ import main as dpagen_main
 from graph.export import write_json
 from graph.extract.pipeline import extract_path
-
-sys.path.insert(0, str(ROOT))
-from bench.dpagen import ALL_LAYOUTS, FORMATS, generate  # noqa: E402
-from bench.dpagen.__main__ import main as dpagen_main  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 SCORER = SHARED / "eval" / "score.py"

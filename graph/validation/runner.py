@@ -10,7 +10,9 @@
   undated documents are judged at today's date). Same key, same findings: files are looked up in
   the cache, stored documents are compared with the key in their validation graph.
 * Store mode writes each document's results into its own named graph, so the findings can be
-  queried with SPARQL and shown by the web service.
+  queried with SPARQL and shown by the web service. On a SPARQL endpoint store the view and the
+  passages are read from the store's working copy (each batch's graphs fetched into memory; the
+  embedded store is its own), the results are written back to the endpoint.
 """
 
 from __future__ import annotations
@@ -250,10 +252,12 @@ def validate_store(
         batches = _batches(stale, options.batch_size)
         jobs = options.jobs if len(batches) >= options.min_parallel_batches else 1
         rules = load_rules()
-        tasks = ((_shipped(prepare(store.store, batch, rules, options.today)), options.today) for batch in batches)
+        copy = store.working_copy()
+        tasks = ((_shipped(prepare(copy.load(batch), batch, rules, options.today)), options.today) for batch in batches)
         now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
         for batch, results in zip(batches, _run(tasks, _check_prepared, jobs, worker_state=False), strict=True):
-            done = Describer(store.store, batch, rules, options.today.isoformat()).findings(results)
+            done = Describer(copy.load(batch), batch, rules, options.today.isoformat()).findings(results)
+            copy.release(batch)
             reports = {stem: (keys[stem], found) for stem, found in done.items()}
             results_graph.write(store.store, reports, now, existing=stored.keys())
             findings.update(done)
