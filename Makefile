@@ -39,9 +39,13 @@ score: env
 	$(BIN)/python tools/score_gate.py tests/data/heldout/dpas tests/data/heldout/gold --name heldout --report-only
 	test ! -d tests/data/heldout2 || $(BIN)/python tools/score_gate.py tests/data/heldout2/dpas tests/data/heldout2/gold --name heldout2 --report-only
 
-## bench: validation throughput on 1,000 and 10,000 synthetic DPAs (several minutes; writes docs/benchmarks.md)
+## bench: every benchmark at 1,000 and 10,000 DPAs (about an hour; each writes its section of docs/benchmarks.md)
 bench: env
+	$(BIN)/python -m bench.ingest --sizes 1000 10000
 	$(BIN)/python -m bench.validate --sizes 1000 10000
+	$(BIN)/python -m bench.queries --sizes 1000 10000
+	$(BIN)/python -m bench.serve
+	$(BIN)/python -m bench.serve --synthetic 10000
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
