@@ -81,3 +81,32 @@ def write_docs(section: str, body: str, path: Path = DOCS) -> None:
         end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
         lines = [*lines[:start], *block, *lines[end:]]
     path.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
+
+
+def publish(section: str, body: str, write: bool) -> None:
+    """Print a benchmark's report and, when `write`, put it into its docs/benchmarks.md section."""
+    print(body)
+    if write:
+        write_docs(section, body)
+        log(f"wrote {DOCS.relative_to(ROOT)}")
+
+
+def children(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (Linux /proc): a server's query workers."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            after_name = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(after_name[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Peak resident memory (VmHWM) of a running process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0

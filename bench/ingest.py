@@ -27,7 +27,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # `python bench/ingest.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, baseline, log, machine, ratio, write_docs  # noqa: E402
+from bench.common import ROOT, baseline, log, machine, publish, ratio  # noqa: E402
 
 SECTION = "Ingest"
 AIM_S, AIM_N = 120.0, 10_000
@@ -125,10 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             table(results, base),
         ]
     )
-    print(body)
-    if not args.no_write:
-        write_docs(SECTION, body)
-        log("wrote docs/benchmarks.md")
+    publish(SECTION, body, not args.no_write)
     return 0
 
 

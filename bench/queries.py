@@ -34,7 +34,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # `python bench/queries.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, baseline, log, machine, ratio, write_docs  # noqa: E402
+from bench.common import ROOT, baseline, log, machine, publish, ratio  # noqa: E402
 from service import questions  # noqa: E402
 
 SECTION = "Competency questions"
@@ -126,7 +126,9 @@ def run_engine(engine: str, source: Path, repeats: int, limit: float | None) -> 
 # --- the run -----------------------------------------------------------------------------------------
 
 
-def run_size(n: int, seed: int, workdir: Path, repeats: int, rdflib_repeats: int, limit: float | None) -> dict:
+def run_size(
+    n: int, seed: int, workdir: Path, repeats: int, rdflib_repeats: int, limit: float | None, with_rdflib: bool
+) -> dict:
     import pyoxigraph as ox
 
     from bench.synth_store import setup
@@ -136,15 +138,18 @@ def run_size(n: int, seed: int, workdir: Path, repeats: int, rdflib_repeats: int
     store, info = setup(store_dir, n, seed, 2)
     dump = workdir / f"dump-{n}.nq"
     t = time.perf_counter()
-    store.store.dump(output=str(dump), format=ox.RdfFormat.N_QUADS)
+    if with_rdflib:
+        store.store.dump(output=str(dump), format=ox.RdfFormat.N_QUADS)
     info["dump_s"] = time.perf_counter() - t
-    info["dump_mb"] = dump.stat().st_size / 1e6
+    info["dump_mb"] = dump.stat().st_size / 1e6 if with_rdflib else 0.0
     store.close()
     try:
         log(f"N={n}: Oxigraph")
         oxigraph = run_engine("oxigraph", store_dir, repeats, None)
-        log(f"N={n}: rdflib (limit {limit or 'none'} s)")
-        rdflib = run_engine("rdflib", dump, rdflib_repeats, limit)
+        rdflib: dict = {"questions": {}, "skipped": True}
+        if with_rdflib:
+            log(f"N={n}: rdflib (limit {limit or 'none'} s per question)")
+            rdflib = run_engine("rdflib", dump, rdflib_repeats, limit)
     finally:
         shutil.rmtree(store_dir, ignore_errors=True)
         dump.unlink(missing_ok=True)
@@ -171,7 +176,7 @@ def table(results: list[dict], base: float) -> str:
                 if rd_run["rows"] != ox_run["rows"]:
                     rd += f" (**{rd_run['rows']} rows**)"
             else:
-                rd = "not reached | | "
+                rd = "not run | | "
             lines.append(
                 f"| {r['n']:,} | `{question.name}` | {ox_run['rows']:,} | {ox50 * 1000:,.1f} | {ox95 * 1000:,.1f}"
                 f" | {rd} | {ratio(ox95 / base)} |"
@@ -185,13 +190,16 @@ def summary(results: list[dict]) -> list[str]:
         s, ox_run, rd_run = r["setup"], r["oxigraph"], r["rdflib"]
         worst = max(percentile(q["latencies"], 95) for q in ox_run["questions"].values())
         slowest = max(ox_run["questions"].values(), key=lambda q: statistics.median(q["latencies"]))
+        dumped = f", N-Quads dump {s['dump_mb']:,.0f} MB" if s["dump_mb"] else ""
         line = (
-            f"{r['n']:,} DPAs ({s['quads']:,} quads, N-Quads dump {s['dump_mb']:,.0f} MB): Oxigraph opens the store"
+            f"{r['n']:,} DPAs ({s['quads']:,} quads{dumped}): Oxigraph opens the store"
             f" in {ox_run['load_s']:.2f} s, peak RSS {ox_run.get('rss_mb', 0):,.0f} MB, slowest p95"
             f" {worst * 1000:,.1f} ms"
         )
         if r["n"] >= AIM_N:
             line += f" (aim ≤ {AIM_P95_MS:.0f} ms: {'met' if worst * 1000 <= AIM_P95_MS else 'missed'})"
+        if rd_run.get("skipped"):
+            line += "; rdflib not run at this size (`--rdflib-sizes`)"
         if rd_run.get("load_s") is not None:
             line += f"; rdflib parses the dump in {rd_run['load_s']:.1f} s"
         if "rss_mb" in rd_run:
@@ -223,6 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rdflib-limit", type=float, default=120, help="stop an rdflib question after this many seconds (default 120)"
     )
+    parser.add_argument(
+        "--rdflib-sizes", type=int, nargs="*", default=[1000], help="sizes at which rdflib runs too (default 1000)"
+    )
     parser.add_argument("--workdir", type=Path, default=None, help="where the stores go (default: a temp dir)")
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
     parser.add_argument("--child", nargs=2, metavar=("ENGINE", "SOURCE"), help=argparse.SUPPRESS)
@@ -237,7 +248,15 @@ def main(argv: list[str] | None = None) -> int:
     log(f"baseline {base_before:.3f}s")
     with tempfile.TemporaryDirectory(prefix="dpag-bench-queries-", dir=args.workdir) as tmp:
         results = [
-            run_size(n, args.seed, Path(tmp), args.repeats, args.rdflib_repeats, args.rdflib_limit or None)
+            run_size(
+                n,
+                args.seed,
+                Path(tmp),
+                args.repeats,
+                args.rdflib_repeats,
+                args.rdflib_limit or None,
+                n in args.rdflib_sizes,
+            )
             for n in args.sizes
         ]
     base_after = baseline()
@@ -258,10 +277,7 @@ def main(argv: list[str] | None = None) -> int:
             *summary(results),
         ]
     )
-    print(body)
-    if not args.no_write:
-        write_docs(SECTION, body)
-        log("wrote docs/benchmarks.md")
+    publish(SECTION, body, not args.no_write)
     return 0
 
 

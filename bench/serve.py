@@ -41,7 +41,7 @@ from urllib.parse import quote, urlencode
 if __package__ in (None, ""):  # `python bench/serve.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, baseline, log, machine, ratio, write_docs  # noqa: E402
+from bench.common import ROOT, baseline, children, log, machine, peak_rss_mb, publish, ratio  # noqa: E402
 from service import questions  # noqa: E402
 
 SECTION = "Service"
@@ -108,31 +108,12 @@ class Server:
 
     def peak_memory_mb(self) -> tuple[float, float]:
         """Peak RSS of the server process and the largest of its query workers, in MB."""
-        workers = [_peak_rss(pid) for pid in _children(self.process.pid)]
-        return _peak_rss(self.process.pid), max(workers, default=0.0)
+        workers = [peak_rss_mb(pid) for pid in children(self.process.pid)]
+        return peak_rss_mb(self.process.pid), max(workers, default=0.0)
 
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=30)
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            after_name = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(after_name[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def _peak_rss(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 # --- the client --------------------------------------------------------------------------------------
@@ -345,10 +326,7 @@ def main(argv: list[str] | None = None) -> int:
             + f". Peak RSS: server process {peak_server:,.0f} MB, largest query worker {peak_worker:,.0f} MB.",
         ]
     )
-    print(body)
-    if not args.no_write:
-        write_docs(SECTION if not args.synthetic else f"{SECTION}: {args.synthetic:,} DPAs", body)
-        log("wrote docs/benchmarks.md")
+    publish(SECTION if not args.synthetic else f"{SECTION}: {args.synthetic:,} DPAs", body, not args.no_write)
     return 0
 
 

@@ -43,7 +43,7 @@ if __package__ in (None, ""):  # `python bench/validate.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-from bench.common import DOCS, ROOT, baseline, log, machine, ratio, write_docs  # noqa: E402
+from bench.common import DOCS, ROOT, baseline, log, machine, publish, ratio  # noqa: E402
 from bench.synth import EXTRACTOR_VERSION, make_record  # noqa: E402
 from bench.synth_store import setup  # noqa: E402
 from graph.build import build_graph  # noqa: E402
@@ -291,10 +291,7 @@ def main(argv: list[str] | None = None) -> int:
             " of the full run: " + ", ".join(f"{r['n']:,} DPAs → {r.get('findings', 0):,}" for r in results) + ".",
         ]
     )
-    print(body)
-    if not args.no_write:
-        write_docs(SECTION, body)
-        log(f"wrote {DOCS}")
+    publish(SECTION, body, not args.no_write)
     return 0
 
 

@@ -60,6 +60,18 @@ class SourceLocation:
         return ", ".join(parts)
 
 
+def end_paragraph(pieces: list[tuple[str, SourceLocation | None]]) -> None:
+    """End the text being assembled from located pieces (the PDF and Word readers) with an empty
+    line: once, and never at the very start."""
+    tail = ""
+    for piece, _ in reversed(pieces):
+        tail = piece + tail
+        if len(tail) >= 2 or tail.strip():
+            break
+    if tail.strip() and not tail.endswith("\n\n"):
+        pieces.append(("\n", None))
+
+
 @dataclass(frozen=True)
 class Section:
     """A heading and the text up to the next heading of the same or a higher level."""

@@ -19,7 +19,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from graph.document import SourceLocation
+from graph.document import SourceLocation, end_paragraph
 from graph.errors import InputError
 
 MAX_UNPACKED = 256 * 1024 * 1024  # all parts together
@@ -432,10 +432,4 @@ class _Writer:
                 self.out.append(("\n", None))
 
     def _blank(self) -> None:
-        tail = ""
-        for piece, _ in reversed(self.out):
-            tail = piece + tail
-            if len(tail) >= 2 or tail.strip():
-                break
-        if tail.strip() and not tail.endswith("\n\n"):
-            self.out.append(("\n", None))
+        end_paragraph(self.out)

@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.document import SourceLocation
+from graph.document import SourceLocation, end_paragraph
 from graph.errors import InputError
 
 _BULLETS = "•●▪■◦○‣∙·-"  # not "–" or "*": in running text those start a dash or a footnote
@@ -395,14 +395,7 @@ class _Layout:
         return line.top - previous.bottom > min(line.size, previous.size) * 0.9
 
     def _blank(self) -> None:
-        """End the text so far with an empty line (once; never at the very start)."""
-        tail = ""
-        for piece, _ in reversed(self.out):
-            tail = piece + tail
-            if len(tail) >= 2 or tail.strip():
-                break
-        if tail.strip() and not tail.endswith("\n\n"):
-            self.out.append(("\n", None))
+        end_paragraph(self.out)
 
     def _drop_hyphen(self) -> None:
         """Remove the trailing hyphen of the last text piece (a word broken over two lines)."""
