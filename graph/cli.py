@@ -165,6 +165,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if store is None:
         return 1
     rows: list[IngestRow] = []
+    failures = list(errors)  # repeated after the table: the per-file lines scroll away in a long run
     seen: dict[str, Path] = {}
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with store, Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
@@ -184,6 +185,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             progress.update(task, description=path.name)
             if outcome.error is not None:
                 _error(outcome.error, progress.console)
+                failures.append(outcome.error)
                 row = IngestRow(path.stem, status="error: " + outcome.error.removeprefix(f"{path}: "), failed=True)
             else:
                 row = IngestRow(
@@ -194,7 +196,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             rows.append(row)
             progress.advance(task)
     _ingest_table(rows)
-    return 1 if errors or any(r.failed for r in rows) else 0
+    if failures:
+        _failure_list(failures, err)
+    return 1 if failures else 0
 
 
 def _ingest_table(rows: list[IngestRow]) -> None:
@@ -218,6 +222,13 @@ def _ingest_table(rows: list[IngestRow]) -> None:
         key = "failed" if r.failed else r.status
         totals[key] = totals.get(key, 0) + 1
     console.print(", ".join(f"{n} {k}" for k, n in totals.items()) or "no files", markup=False)
+
+
+def _failure_list(failures: list[str], console: Console) -> None:
+    """Every failure again, one line each, after the table (on stderr, like the per-file lines)."""
+    console.print(f"{len(failures)} file{'s' if len(failures) != 1 else ''} failed:", markup=False)
+    for message in failures:
+        console.print("  " + " ".join(message.split()), markup=False)
 
 
 # --- validate ------------------------------------------------------------------------------------
