@@ -143,6 +143,9 @@ class Document:
     # (offset in `text`, where the text from there on came from), sorted by offset; readers of
     # formats whose text is re-laid out (PDF, Word) fill it.
     source_map: list[tuple[int, SourceLocation]] = field(default_factory=list)
+    # results of extraction steps that several fact families ask for, kept for this document only
+    # (`graph.extract.memo.per_document`); not part of what the document is
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def source_location(self, offset: int) -> SourceLocation | None:
         """Where the character at `offset` of `text` came from in the original file.

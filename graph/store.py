@@ -330,7 +330,16 @@ def open_store(location: str | Path | Endpoint, *, reference: bool = True) -> DP
 def ntriples(triples: Iterable[tuple]) -> str:
     """rdflib triples as N-Triples lines (blank nodes consistent within the call)."""
     bnodes: dict[BNode, ox.BlankNode] = {}
-    return "\n".join(f"{nt_term(s, bnodes)} {nt_term(p, bnodes)} {nt_term(o, bnodes)} ." for s, p, o in triples)
+    # a graph repeats its predicates, types and subjects on many lines: escape each term once
+    written: dict = {}
+
+    def term(t) -> str:
+        text = written.get(t)
+        if text is None:
+            text = written[t] = nt_term(t, bnodes)
+        return text
+
+    return "\n".join(f"{term(s)} {term(p)} {term(o)} ." for s, p, o in triples)
 
 
 def nt_term(term, bnodes: dict) -> str:

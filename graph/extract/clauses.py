@@ -28,6 +28,7 @@ from functools import lru_cache
 from graph.document import Document
 from graph.extract.clause_cues import cue, month_pattern, month_value, number_pattern, number_value, valued
 from graph.extract.datalists import find_data_categories, special_category_items
+from graph.extract.memo import per_document
 from graph.extract.places import address_country
 from graph.extract.sentences import (
     BULLET,
@@ -100,6 +101,7 @@ def breach_notification_hours(doc: Document) -> Fact | None:
     return Fact(best.value, doc.span(best.start, best.end)) if best.value is not None else None
 
 
+@per_document
 def _breach_hours(doc: Document) -> list[_Hours]:
     out = []
     for s in sentences(doc):
@@ -144,6 +146,7 @@ def _notified_party(text: str, start: int, end: int) -> str | None:
     return best[1] if best else None
 
 
+@per_document
 def breach_notification_text(doc: Document) -> Fact | None:
     """The phrase that sets the processor's breach deadline ('ohne schuldhaftes Zögern',
     'unverzüglich, spätestens innerhalb von 24 Stunden nach Kenntnis')."""
@@ -200,6 +203,7 @@ def _clause_names_authority(text: str, pos: int) -> bool:
 # --- sub-processor objection period -------------------------------------------------------
 
 
+@per_document
 def objection_days(doc: Document) -> Fact | None:
     """Days the controller has to object to a new sub-processor; a bare notice period is not one.
 

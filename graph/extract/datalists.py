@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from graph.document import Document
 from graph.extract.clause_cues import anchored, cue
+from graph.extract.memo import per_document
 from graph.extract.sentences import (
     BULLET,
     TABLE,
@@ -57,6 +58,7 @@ CATEGORIES = _Kind("data-category-heading", "data-subject-heading", "data-catego
 SUBJECTS = _Kind("data-subject-heading", "data-category-heading", "data-subjects", "data subjects", "data-subject-weak")
 
 
+@per_document  # also asked for by clauses.special_categories
 def find_data_categories(doc: Document) -> tuple[list[ListItem], list[str]]:
     """The listed types of personal data, with warnings for missing or empty lists."""
     return _find(doc, CATEGORIES)

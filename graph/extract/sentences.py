@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from graph.document import Document, Line
+from graph.document import Document, Line, Section
 from graph.extract.clause_cues import anchored, cue
+from graph.extract.memo import per_document
 
 CONTEXT_SENTENCES = 2  # earlier sentences of the same paragraph that count as context
 _MARKUP = re.compile(r"\*{2,}|_{2,}|`+")
@@ -150,8 +151,13 @@ def _split(clean: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def headings_above(doc: Document, offset: int) -> list[str]:
     """Titles of every section that contains the offset, outermost first."""
-    found = [s for s in doc.sections if s.start <= offset < s.end and s.heading.start != offset]
-    return [clean_text(s.title) for s in sorted(found, key=lambda s: (s.level, s.start))]
+    return [title for s, title in _outermost_first(doc) if s.start <= offset < s.end and s.heading.start != offset]
+
+
+@per_document
+def _outermost_first(doc: Document) -> list[tuple[Section, str]]:
+    """The sections with their clean titles, outermost first: asked for by nearly every sentence."""
+    return [(s, clean_text(s.title)) for s in sorted(doc.sections, key=lambda s: (s.level, s.start))]
 
 
 def in_section(doc: Document, offset: int, cue: re.Pattern) -> bool:
