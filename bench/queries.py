@@ -126,23 +126,45 @@ def run_engine(engine: str, source: Path, repeats: int, limit: float | None) -> 
 # --- the run -----------------------------------------------------------------------------------------
 
 
+def synthetic_store(store_dir: Path, n: int, seed: int) -> dict:
+    """A store of N synthetic DPAs at `store_dir`, reused when an earlier run kept it (`--keep`)."""
+    from bench.synth_store import setup
+
+    recorded = store_dir / "bench-info.json"
+    if recorded.exists():
+        info = json.loads(recorded.read_text())
+        if info.get("n") == n and info.get("seed") == seed:
+            log(f"N={n}: reusing the store at {store_dir}")
+            return info
+    shutil.rmtree(store_dir, ignore_errors=True)
+    log(f"N={n}: building the store")
+    store, info = setup(store_dir, n, seed, 2)
+    store.close()
+    info.update(n=n, seed=seed)
+    recorded.write_text(json.dumps(info))
+    return info
+
+
 def run_size(
-    n: int, seed: int, workdir: Path, repeats: int, rdflib_repeats: int, limit: float | None, with_rdflib: bool
+    n: int,
+    seed: int,
+    workdir: Path,
+    repeats: int,
+    rdflib_repeats: int,
+    limit: float | None,
+    with_rdflib: bool,
+    keep: Path | None,
 ) -> dict:
     import pyoxigraph as ox
 
-    from bench.synth_store import setup
-
-    store_dir = workdir / f"store-{n}"
-    log(f"N={n}: building the store")
-    store, info = setup(store_dir, n, seed, 2)
+    store_dir = (keep or workdir) / f"store-{n}"
+    info = synthetic_store(store_dir, n, seed)
     dump = workdir / f"dump-{n}.nq"
     t = time.perf_counter()
     if with_rdflib:
-        store.store.dump(output=str(dump), format=ox.RdfFormat.N_QUADS)
+        ox.Store.read_only(str(store_dir)).dump(output=str(dump), format=ox.RdfFormat.N_QUADS)
     info["dump_s"] = time.perf_counter() - t
     info["dump_mb"] = dump.stat().st_size / 1e6 if with_rdflib else 0.0
-    store.close()
     try:
         log(f"N={n}: Oxigraph")
         oxigraph = run_engine("oxigraph", store_dir, repeats, None)
@@ -151,7 +173,8 @@ def run_size(
             log(f"N={n}: rdflib (limit {limit or 'none'} s per question)")
             rdflib = run_engine("rdflib", dump, rdflib_repeats, limit)
     finally:
-        shutil.rmtree(store_dir, ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(store_dir, ignore_errors=True)
         dump.unlink(missing_ok=True)
         shutil.rmtree(workdir / "nq", ignore_errors=True)
     return {"n": n, "setup": info, "oxigraph": oxigraph, "rdflib": rdflib}
@@ -235,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
         "--rdflib-sizes", type=int, nargs="*", default=[1000], help="sizes at which rdflib runs too (default 1000)"
     )
     parser.add_argument("--workdir", type=Path, default=None, help="where the stores go (default: a temp dir)")
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="keep the stores in DIR and reuse them (bench.serve --store DIR/...)"
+    )
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
     parser.add_argument("--child", nargs=2, metavar=("ENGINE", "SOURCE"), help=argparse.SUPPRESS)
     parser.add_argument("--child-repeats", type=int, default=1, help=argparse.SUPPRESS)
@@ -256,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.rdflib_repeats,
                 args.rdflib_limit or None,
                 n in args.rdflib_sizes,
+                args.keep,
             )
             for n in args.sizes
         ]

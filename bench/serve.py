@@ -212,10 +212,10 @@ def lookup_document(port: int) -> str:
 # --- the run -----------------------------------------------------------------------------------------
 
 
-def measure(server: Server, repeats: int, clients: int, seconds: float) -> dict:
+def measure(server: Server, repeats: int, clients: int, seconds: float, ask_questions: bool = True) -> dict:
     port = server.port
     results: dict = {"questions": [], "load": []}
-    for question in questions.catalogue().values():
+    for question in questions.catalogue().values() if ask_questions else ():
         log(f"question {question.name}")
         by_sparql = sequential(port, "/sparql?" + urlencode({"query": question.render()}), JSON_RESULTS, repeats)
         by_page = sequential(port, f"/questions/{quote(question.name)}.json", "application/json", repeats)
@@ -245,11 +245,13 @@ def _ms(seconds: float) -> str:
 
 
 def table(results: dict, base: float, clients: int) -> str:
-    lines = [
-        "| competency question | `/sparql` median ms | `/sparql` p95 ms | page median ms | page p95 ms"
-        " | p95 × baseline (page) |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
+    lines = []
+    if results["questions"]:
+        lines += [
+            "| competency question | `/sparql` median ms | `/sparql` p95 ms | page median ms | page p95 ms"
+            " | p95 × baseline (page) |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
     for question, by_sparql, by_page in results["questions"]:
         errors = by_sparql.errors + by_page.errors
         flag = f" ({errors} errors)" if errors else ""
@@ -257,8 +259,8 @@ def table(results: dict, base: float, clients: int) -> str:
             f"| {question.title} (`{question.name}`){flag} | {_ms(by_sparql.median)} | {_ms(by_sparql.percentile(95))}"
             f" | {_ms(by_page.median)} | {_ms(by_page.percentile(95))} | {ratio(by_page.percentile(95) / base)} |"
         )
+    lines += [""] if lines else ["(Per-question latencies skipped with `--no-questions`: see bench.queries.)", ""]
     lines += [
-        "",
         f"| {clients} concurrent clients | requests/s | median ms | p95 ms | errors | requests/s × baseline | aim |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
@@ -282,6 +284,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each load run (default 10)")
     parser.add_argument("--repeats", type=int, default=30, help="requests per question and path (default 30)")
     parser.add_argument("--workdir", type=Path, default=None, help="where a built store goes (default: a temp dir)")
+    parser.add_argument(
+        "--no-questions", action="store_true", help="skip the per-question latencies (bench.queries has them)"
+    )
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
     args = parser.parse_args(argv)
 
@@ -299,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"starting the server on {described}")
         server = Server(store, args.workers, Path(tmp) / "server.log")
         try:
-            results = measure(server, args.repeats, args.clients, args.seconds)
+            results = measure(server, args.repeats, args.clients, args.seconds, not args.no_questions)
             peak_server, peak_worker = server.peak_memory_mb()
         finally:
             server.stop()
