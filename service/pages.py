@@ -114,8 +114,7 @@ def _question_error(exc: QuestionError) -> Response:
 @bp.errorhandler(PoolError)
 def _pool_error(exc: PoolError) -> Response:
     response = _error(exc.message, exc.status)
-    if exc.status == 503:
-        response.headers["Retry-After"] = "1"
+    response.headers.update(exc.headers)
     return response
 
 

@@ -31,6 +31,11 @@ class PoolError(Exception):
         super().__init__(message)
         self.message = message
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """Response headers that go with the status: a 503 tells the client when to come back."""
+        return {"Retry-After": "1"} if self.status == 503 else {}
+
 
 class QueryTimeout(PoolError):
     status = 504

@@ -45,8 +45,7 @@ def _too_large(_exc: RequestEntityTooLarge) -> Response:
 
 def _pool_error(exc: PoolError) -> Response:
     response = text(exc.message, exc.status)
-    if exc.status == 503:
-        response.headers["Retry-After"] = "1"
+    response.headers.update(exc.headers)
     return response
 
 
